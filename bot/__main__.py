@@ -1,0 +1,167 @@
+"""The `jobbot` command line: the only place with process side effects."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.jobs.demo import DEMO_FAULTS, DEMO_JOB_IDS
+from bot.listeners.deps import look_up
+from bot.logs import setup_logging
+from bot.render.terminal import render_terminal
+from bot.runtime import build_runtime
+from bot.server import create_web_app, serve
+from bot.settings import JobApi, Settings, describe_error, require
+
+
+class ConfigError(Exception):
+    """The settings are missing or wrong; the message names the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ConfigError(describe_error(error)) from None
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _secrets(settings: Settings) -> list[str]:
+    values = [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.sk,
+        settings.ak,
+        settings.security_token,
+        settings.auth_token,
+        settings.iam_password,
+    ]
+    return [v.get_secret_value() for v in values if v is not None]
+
+
+def _prepare(settings: Settings, *required: str) -> None:
+    try:
+        require(settings, *required)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    setup_logging(settings.log_format, settings.log_level, _secrets(settings))
+
+
+async def run_serve(settings: Settings) -> int:
+    """Serve Slack over HTTP until SIGTERM or SIGINT."""
+    _prepare(settings, "slack_bot_token", "slack_signing_secret")
+    runtime = build_runtime(settings)
+    assert runtime.app is not None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await serve(create_web_app(runtime.app, runtime.health), settings.host, settings.port, stop)
+    finally:
+        await runtime.aclose()
+    return 0
+
+
+async def run_socket(settings: Settings) -> int:
+    """Serve Slack over Socket Mode until interrupted."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    _prepare(settings, "slack_bot_token", "slack_app_token")
+    runtime = build_runtime(settings, socket_mode=True)
+    assert settings.slack_app_token is not None
+    assert runtime.app is not None
+    handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+    try:
+        await handler.start_async()  # type: ignore[no-untyped-call]
+    finally:
+        await runtime.aclose()
+    return 0
+
+
+async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) -> int:
+    """Print the card of each job, as the terminal shows it or as Block Kit JSON."""
+    _prepare(settings)
+    runtime = build_runtime(settings, with_app=False)
+    failed = False
+    try:
+        for job_id in job_ids:
+            result = await look_up(runtime.deps, job_id)
+            failed = failed or not result.ok
+            if as_json:
+                print(json.dumps(result.message.as_payload(), indent=2, ensure_ascii=False))
+            else:
+                print(render_terminal(result.message), end="\n\n")
+    finally:
+        await runtime.aclose()
+    return 1 if failed else 0
+
+
+async def run_demo(show_json: bool) -> int:
+    """Print the cards of every demo job and of the demo failures."""
+    settings = load_settings(JOBBOT_API=JobApi.DEMO)
+    await run_show(settings, [*DEMO_JOB_IDS, 999999, *DEMO_FAULTS], show_json)
+    print("These are jobbot's cards for the built-in demo jobs. Try `jobbot show 50320`.")
+    return 0
+
+
+def _job_id(text: str) -> int:
+    from bot.job_ids import parse_job_id
+
+    job_id = parse_job_id(text)
+    if job_id is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a job ID (a whole number)")
+    return job_id
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(prog="jobbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
+    commands.add_parser("socket", help="serve Slack over Socket Mode (needs SLACK_APP_TOKEN)")
+    show = commands.add_parser("show", help="print a job's card")
+    show.add_argument("job_id", type=_job_id, nargs="+", metavar="JOB_ID")
+    show.add_argument("--json", action="store_true", help="print the Block Kit payload")
+    demo = commands.add_parser("demo", help="print the cards of the built-in demo jobs")
+    demo.add_argument("--json", action="store_true", help="print Block Kit payloads")
+    commands.add_parser("check", help="check the settings, the job API and Slack")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the jobbot command line."""
+    args = parse_args(argv)
+    try:
+        match args.command:
+            case "demo":
+                return asyncio.run(run_demo(args.json))
+            case "serve":
+                return asyncio.run(run_serve(load_settings()))
+            case "socket":
+                return asyncio.run(run_socket(load_settings()))
+            case "show":
+                return asyncio.run(run_show(load_settings(), args.job_id, args.json))
+            case "check":
+                from bot.check import run_check
+
+                return asyncio.run(run_check(load_settings()))
+    except ConfigError as error:
+        print(f"jobbot: configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Every Slack ID jobbot registers or sends, spelled once."""
+
+from enum import StrEnum
+
+
+class CallbackId(StrEnum):
+    """Shortcut callback IDs (the manifest's `shortcuts[].callback_id`)."""
+
+    JOB_DETAILS = "job_details"
+
+
+class ActionId(StrEnum):
+    """Block Kit `action_id`s of the buttons on our messages."""
+
+    JOB_REFRESH = "job_refresh"
+
+
+class BlockId(StrEnum):
+    """Block IDs we look blocks up by."""
+
+    JOB_ACTIONS = "job_actions"

@@ -1,0 +1,231 @@
+"""The job model: one shape for a CS or DLI Flink job, whatever the wire said."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+
+
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # The real API leaves out fields, sends null, and sometimes the wrong type: a field we cannot
+    # read is a field we do not show, never a failed lookup.
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+def _number_to_str(value: Any) -> Any:
+    # `user_id` is documented as a Long but sent as a hex string; take either.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _comma_list(value: Any) -> Any:
+    # CS sends "id1,id2"; DLI sends ["id1", "id2"].
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number here")
+    return value
+
+
+Str = Annotated[str | None, BeforeValidator(_number_to_str), WrapValidator(_or_none)]
+Int = Annotated[int | None, BeforeValidator(_not_bool), WrapValidator(_or_none)]
+Bool = Annotated[bool | None, WrapValidator(_or_none)]
+Ids = Annotated[tuple[str, ...], BeforeValidator(_comma_list), WrapValidator(_or_none)]
+
+# Fields the CS API documents inside `job_config` but its own example sends at the top level.
+_CONFIG_FIELDS = (
+    "checkpoint_enabled",
+    "checkpoint_mode",
+    "checkpoint_interval",
+    "log_enabled",
+    "obs_bucket",
+    "smn_topic",
+    "root_id",
+    "edge_group_ids",
+    "manager_spu",
+    "spu_number",
+    "manager_cu_number",
+    "cu_number",
+    "parallel_number",
+    "entrypoint",
+)
+
+
+class Health(StrEnum):
+    """How worried a person should be about a job, at a glance."""
+
+    GOOD = "good"
+    BUSY = "busy"
+    BAD = "bad"
+    IDLE = "idle"
+    UNKNOWN = "unknown"
+
+
+# Machine status -> (what a person reads, health). The English names follow the console's
+# labels as the reference infers them from the DLI ZH names.
+STATUSES: dict[str, tuple[str, Health]] = {
+    "job_init": ("Draft", Health.IDLE),
+    "job_submitting": ("Submitting", Health.BUSY),
+    "job_submit_fail": ("Submission failed", Health.BAD),
+    "job_running": ("Running", Health.GOOD),
+    "job_running_exception": ("Running exception", Health.BAD),
+    "job_downloading": ("Downloading", Health.BUSY),
+    "job_idle": ("Idle", Health.IDLE),
+    "job_canceling": ("Stopping", Health.BUSY),
+    "job_cancel_success": ("Stopped", Health.IDLE),
+    "job_cancel_fail": ("Stopping failed", Health.BAD),
+    "job_savepointing": ("Creating savepoint", Health.BUSY),
+    "job_arrearage_stopped": ("Stopped due to arrears", Health.BAD),
+    "job_arrearage_recovering": ("Restoring (recharged jobs)", Health.BUSY),
+    "job_finish": ("Finished", Health.GOOD),
+}
+
+JOB_TYPES: dict[str, str] = {
+    "flink_sql_job": "Flink SQL",
+    "flink_opensource_sql_job": "Flink OpenSource SQL",
+    "flink_sql_edge_job": "Flink SQL (edge)",
+    "flink_jar_job": "Flink JAR",
+    "spark_streaming_jar_job": "Spark Streaming JAR",
+}
+
+RUN_MODES: dict[str, str] = {
+    "shared_cluster": "Shared cluster",
+    "exclusive_cluster": "Exclusive cluster",
+    "edge_node": "Edge node",
+}
+
+CHECKPOINT_MODES: dict[str, str] = {
+    "exactly_once": "exactly once",
+    "at_least_once": "at least once",
+}
+
+
+def humanize(code: str) -> str:
+    """Turn an unknown machine value like `job_new_state` into `New state`."""
+    words = code.removeprefix("job_").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else "Unknown"
+
+
+class Job(BaseModel):
+    """A Flink job as CS or DLI describe it, every field optional."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    service: Literal["cs", "dli"] = "cs"
+    job_id: Int = None
+    name: Str = None
+    desc: Str = None
+    job_type: Str = None
+    status: Str = None
+    status_desc: Str = None
+    create_time: Int = None
+    start_time: Int = None
+    update_time: Int = None
+    user_id: Str = None
+    project_id: Str = None
+    cluster: Str = Field(None, validation_alias=AliasChoices("queue_name", "cluster_id"))
+    run_mode: Str = None
+    sql_body: Str = None
+    jar: Str = Field(None, validation_alias=AliasChoices("jar_url", "entrypoint"))
+    main_class: Str = None
+    args: Str = Field(None, validation_alias=AliasChoices("args", "entrypoint_args"))
+    restart_times: Int = None
+    checkpoint_enabled: Bool = None
+    checkpoint_mode: Str = None
+    checkpoint_interval: Int = None
+    log_enabled: Bool = None
+    obs_bucket: Str = None
+    smn_topic: Str = None
+    root_id: Int = None
+    edge_group_ids: Ids = ()
+    manager_units: Int = Field(
+        None, validation_alias=AliasChoices("manager_spu", "manager_cu_number")
+    )
+    units: Int = Field(None, validation_alias=AliasChoices("spu_number", "cu_number"))
+    parallel_number: Int = None
+    # When the API answered, by its own clock: "running for" is measured to this.
+    current_time: Int = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lift_job_config(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return {}
+        config = data.get("job_config")
+        merged = dict(data)
+        if isinstance(config, dict):
+            for key in _CONFIG_FIELDS:
+                if config.get(key) is not None:
+                    merged[key] = config[key]
+        return merged
+
+    @property
+    def status_label(self) -> str:
+        """Return the status as a person reads it, with a fallback for unknown values."""
+        if self.status is None:
+            return "Unknown status"
+        known = STATUSES.get(self.status)
+        return known[0] if known else humanize(self.status)
+
+    @property
+    def health(self) -> Health:
+        """Return how healthy the status looks."""
+        known = STATUSES.get(self.status or "")
+        return known[1] if known else Health.UNKNOWN
+
+    @property
+    def is_running(self) -> bool:
+        """Say whether the job is running (its clock is ticking)."""
+        return self.status in {"job_running", "job_running_exception"}
+
+    @property
+    def job_type_label(self) -> str | None:
+        """Return the job type in words."""
+        if self.job_type is None:
+            return None
+        return JOB_TYPES.get(self.job_type, humanize(self.job_type))
+
+    @property
+    def run_mode_label(self) -> str | None:
+        """Return the run mode in words."""
+        if self.run_mode is None:
+            return None
+        return RUN_MODES.get(self.run_mode, humanize(self.run_mode))
+
+    @property
+    def is_jar(self) -> bool:
+        """Say whether the program is a JAR rather than SQL."""
+        return bool(self.job_type and "jar" in self.job_type) or (
+            self.job_type is None and bool(self.jar or self.main_class)
+        )
+
+
+def from_millis(value: int | None) -> datetime | None:
+    """Turn epoch milliseconds into a UTC datetime; None for 0, absent or absurd values."""
+    if not value or value <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

@@ -1,0 +1,183 @@
+"""Turn a job API answer (status, headers, body) into a Job or a precise error; no I/O."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.jobs import errors
+from bot.jobs.models import Job
+
+Service = Literal["cs", "dli"]
+
+# Codes are compared with the gateway's two prefixes folded into one: DLI documents
+# "APIGW."-prefixed codes, the gateway's own pages "APIG.".
+NOT_FOUND_CODES = {"DLI.0002", "DLI.0023", "DLI.16001", "DLI.12004"}
+CREDENTIAL_CODES = {
+    "APIG.0301",
+    "APIG.0303",
+    "APIG.0305",
+    "APIG.0307",
+    "APIG.0311",
+    "CS.10007",
+    "CS.10008",
+    "CS.10010",
+    "DLI.0013",
+    "DLI.0014",
+    "DLI.0015",
+}
+# Of the credential codes, those that mean "your token is stale: get a new one".
+TOKEN_RENEWAL_CODES = {"APIG.0301", "APIG.0307", "CS.10007"}
+FORBIDDEN_CODES = {
+    "APIG.0302",
+    "APIG.0304",
+    "APIG.0306",
+    "APIG.0310",
+    "APIG.0401",
+    "APIG.0402",
+    "APIG.0802",
+    "CS.10002",
+    "CS.10005",
+    "CS.10006",
+    "CS.10009",
+    "DLI.0003",
+    "DLI.0016",
+}
+THROTTLED_CODES = {"APIG.0308"}
+UNAVAILABLE_CODES = {"APIG.0610", "APIG.0613", "DLI.0999", "CS.10001"}
+# CS publishes no "job not found" code; its error names and causes say it in words.
+_NOT_FOUND_WORDS = re.compile(r"not[\s_]*(?:exist|found)|no such job|does not exist", re.I)
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """The parts of an error answer we use, whichever of the three shapes it came in."""
+
+    code: str | None
+    message: str | None
+    request_id: str | None
+
+
+def normalize_code(code: str | None) -> str | None:
+    """Fold the gateway's `APIGW.` prefix into `APIG.` so one table serves both."""
+    if code is None:
+        return None
+    code = code.strip()
+    return "APIG." + code[6:] if code.upper().startswith("APIGW.") else code
+
+
+def read_error_body(body: Any) -> ErrorBody:
+    """Read a CS (`error_id`), DLI or gateway (`error_code`/`error_msg`) error body."""
+    if not isinstance(body, dict):
+        return ErrorBody(None, None, None)
+    code = _text(body.get("error_code")) or _text(body.get("error_id"))
+    message = (
+        _text(body.get("error_msg"))
+        or _text(body.get("error_cause"))
+        or _text(body.get("error_name"))
+        or _text(body.get("message"))
+    )
+    name = _text(body.get("error_name"))
+    if name and message and name != message:
+        message = f"{name}: {message}"
+    return ErrorBody(normalize_code(code), message, _text(body.get("request_id")))
+
+
+def classify_error(status: int, error: ErrorBody) -> type[errors.JobApiError]:
+    """Pick the error class for an error answer."""
+    code = error.code or ""
+    if code in NOT_FOUND_CODES:
+        return errors.JobNotFound
+    if code in CREDENTIAL_CODES or status == 401:
+        return errors.CredentialsRejected
+    if code in FORBIDDEN_CODES or status == 403:
+        return errors.Forbidden
+    if code in THROTTLED_CODES or status == 429:
+        return errors.Throttled
+    if code in UNAVAILABLE_CODES or status >= 500:
+        return errors.ApiUnavailable
+    # APIG.0101 is a 404 about the API itself (wrong endpoint), not about the job.
+    if code != "APIG.0101" and (status == 404 or _NOT_FOUND_WORDS.search(error.message or "")):
+        return errors.JobNotFound
+    return errors.ApiRejected
+
+
+def decode_job(service: Service, status: int, headers: Mapping[str, str], content: bytes) -> Job:
+    """Decode a job-details answer into a Job, or raise the matching JobApiError."""
+    request_id = headers.get("x-request-id") or headers.get("X-Request-Id")
+    try:
+        body = json.loads(content) if content else None
+    except (ValueError, UnicodeDecodeError):
+        body = _NOT_JSON
+    if status >= 400 or body is _NOT_JSON or not isinstance(body, dict):
+        raise _error_for(status, body, request_id)
+    if service == "dli":
+        return _decode_dli(status, body, request_id)
+    return _decode_cs(status, body, request_id)
+
+
+_NOT_JSON = object()
+
+
+def _decode_cs(status: int, body: dict[str, Any], request_id: str | None) -> Job:
+    if "error_id" in body and "payload" not in body:
+        raise _error_for(400 if status < 400 else status, body, request_id)
+    payload = body.get("payload")
+    if not isinstance(payload, dict):
+        raise errors.BadResponse(
+            "the CS answer has no job payload", http_status=status, request_id=request_id
+        )
+    return Job.model_validate(
+        {**payload, "service": "cs", "current_time": body.get("current_time")}
+    )
+
+
+def _decode_dli(status: int, body: dict[str, Any], request_id: str | None) -> Job:
+    success = body.get("is_success")
+    # DLI documents is_success as a Boolean on older pages and a String on newer ones.
+    if success is False or (isinstance(success, str) and success.strip().lower() == "false"):
+        raise _error_for(400, body, request_id)
+    detail = body.get("job_detail")
+    if not isinstance(detail, dict):
+        if "error_code" in body:
+            raise _error_for(400, body, request_id)
+        raise errors.BadResponse(
+            "the DLI answer has no job_detail", http_status=status, request_id=request_id
+        )
+    return Job.model_validate({**detail, "service": "dli"})
+
+
+def _error_for(status: int, body: Any, request_id: str | None) -> errors.JobApiError:
+    if body is _NOT_JSON or (body is None and status < 400):
+        # An HTML page from a proxy or a cut-off body: only a server error is worth a retry.
+        if status >= 500:
+            return errors.ApiUnavailable(
+                f"HTTP {status} with a body that is not JSON",
+                http_status=status,
+                request_id=request_id,
+            )
+        return errors.BadResponse(
+            f"HTTP {status} with a body that is not JSON", http_status=status, request_id=request_id
+        )
+    parsed = read_error_body(body)
+    kind = classify_error(status, parsed)
+    if kind is errors.ApiRejected and status < 400:
+        kind = errors.BadResponse
+    detail = parsed.message or f"HTTP {status}"
+    return kind(
+        detail,
+        code=parsed.code,
+        http_status=status,
+        request_id=request_id or parsed.request_id,
+    )
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None

@@ -1,0 +1,39 @@
+"""The `job_refresh` button: fetch the job again and replace the card in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.ids import ActionId
+from bot.listeners.deps import Deps, look_up
+from bot.render.messages import usage_error
+from bot.render.refs import JobRef
+
+
+async def handle_refresh(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps
+) -> None:
+    """Replace the card (or the error it came from) with a fresh card."""
+    await ack()
+    response_url = body["response_url"]
+    try:
+        job_id = JobRef.from_value(action.get("value") or "").job_id
+    except ValueError:
+        await deps.responder.respond(
+            response_url, usage_error(deps.settings.command, str(action.get("value"))[:50])
+        )
+        return
+    result = await look_up(deps, job_id)
+    shared_card = not (body.get("container") or {}).get("is_ephemeral", False)
+    if result.ok or not shared_card:
+        await deps.responder.respond(response_url, result.message, replace_original=True)
+    else:
+        # A failed refresh must not wipe a card others are reading; tell only the clicker.
+        await deps.responder.respond(response_url, result.message)
+
+
+def register(app: AsyncApp) -> None:
+    """Register the refresh button."""
+    app.action(ActionId.JOB_REFRESH.value)(handle_refresh)

@@ -1,0 +1,151 @@
+"""Every message that is not a job card: help, usage errors, lookup failures. Pure."""
+
+from __future__ import annotations
+
+from bot.ids import ActionId, BlockId
+from bot.jobs import errors
+from bot.render.blocks import Message, actions_block, button, context_block, section_block
+from bot.render.refs import JobRef
+from bot.render.text import code, escape, fit, mask_secrets
+
+RECOGNISED_FORMS = (
+    "`job 50320`, `job #50320`, `job id 50320`, `job_id: 50320`, `job_id=50320`, "
+    '`jobId: 50320`, `"job_id": 50320`, and links containing `/job/50320`, `/jobs/50320` '
+    "or `/jobs/detail/50320`"
+)
+
+
+def _note(text: str, *, retry_job: int | None = None) -> Message:
+    blocks = [section_block(text)]
+    if retry_job is not None:
+        blocks.append(
+            actions_block(
+                BlockId.JOB_ACTIONS,
+                [button("Try again", ActionId.JOB_REFRESH, JobRef(job_id=retry_job).to_value())],
+            )
+        )
+    # The notification text is mrkdwn-parsed too; strip our own emphasis, keep it escaped.
+    return Message(text=text.replace("*", ""), blocks=blocks)
+
+
+def help_message(command: str) -> Message:
+    """Explain what jobbot does and how to ask it."""
+    cmd = escape(command)
+    text = (
+        f"*{cmd} shows a Flink job's status, timing and configuration.*\n"
+        f"• `{cmd} 50320` or `{cmd} show 50320`: the job card (only you see it)\n"
+        f"• `{cmd} help`: this help\n"
+        "• On any message, *More actions → Job details* finds the job IDs in it "
+        "(an alert, a log line, a console link) and posts their cards in its thread.\n"
+        "• *Refresh* on a card fetches the job again."
+    )
+    return _note(text)
+
+
+def usage_error(command: str, typed: str) -> Message:
+    """Say that what was typed is not a command, quoting it back."""
+    shown = fit(typed.strip(), 200, render=code)
+    cmd = escape(command)
+    return _note(
+        f":thinking_face: I don't understand {shown}. "
+        f"Try `{cmd} 50320` for a job card, or `{cmd} help`."
+    )
+
+
+def invalid_job_id(command: str, typed: str) -> Message:
+    """Say that the argument is not a job ID."""
+    shown = fit(typed.strip(), 200, render=code)
+    return _note(
+        f":thinking_face: {shown} is not a job ID. A job ID is a whole number of up to "
+        f"19 digits, like `{escape(command)} 50320`."
+    )
+
+
+def no_job_ids() -> Message:
+    """Say that a message shortcut found nothing that looks like a job ID."""
+    return _note(f":mag: I found no job ID in that message. I recognise {RECOGNISED_FORMS}.")
+
+
+def invite_hint(channel_id: str | None) -> str:
+    """Explain why cards came privately instead of in the thread."""
+    where = f"<#{channel_id}>" if channel_id and channel_id.isalnum() else "this channel"
+    return (
+        f":information_source: I can't post in {where}, so only you see these cards. "
+        "Invite me with `/invite @jobbot` to have them posted in the thread."
+    )
+
+
+def with_hint(message: Message, hint: str) -> Message:
+    """Add a context line to a message."""
+    return Message(text=message.text, blocks=[*message.blocks, context_block(hint)])
+
+
+def access_denied(reason: str) -> Message:
+    """Say that this person or channel may not use jobbot, and why."""
+    return _note(f":no_entry: {escape(reason)} Ask your jobbot admin if you need access.")
+
+
+def unexpected_error(correlation_id: str) -> Message:
+    """Say that something broke on our side, with an ID to find it in the log."""
+    return _note(
+        ":warning: Something went wrong inside jobbot. Try again; if it keeps happening, "
+        f"give your jobbot admin this error ID: {code(correlation_id)}."
+    )
+
+
+def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) -> Message:
+    """Tell the user, in plain words, why the job could not be shown and what to do."""
+    job = code(str(job_id))
+    ref = f" (request ID {code(error.request_id)})" if error.request_id else ""
+    match error:
+        case errors.JobNotFound():
+            return _note(
+                f":mag: Job {job} was not found. Check the ID: it may belong to another "
+                "project or region, or the job was deleted."
+            )
+        case errors.SignInFailed():
+            return _note(
+                ":lock: jobbot could not sign in to the job API: its IAM user name, password "
+                "or domain is wrong. Ask your jobbot admin to fix its settings; the details "
+                "are in jobbot's log."
+            )
+        case errors.CredentialsRejected():
+            return _note(
+                ":lock: The job API rejected jobbot's credentials. Ask your jobbot admin to "
+                f"check them; the details are in jobbot's log{ref}."
+            )
+        case errors.Forbidden():
+            return _note(
+                f":lock: jobbot's credentials may not read job {job}. Ask your jobbot admin "
+                f"to grant it access; the details are in jobbot's log{ref}."
+            )
+        case errors.ApiTimeout():
+            return _note(
+                f":hourglass: The job API did not answer within {timeout_s:g} s. "
+                f"It may be overloaded: try again in a moment.",
+                retry_job=job_id,
+            )
+        case errors.Throttled():
+            return _note(
+                ":hourglass: The job API is rate limiting jobbot right now. Try again in a "
+                f"few seconds{ref}.",
+                retry_job=job_id,
+            )
+        case errors.ApiUnavailable():
+            return _note(
+                ":construction: The job API is unavailable or failing right now. Try again "
+                f"in a moment{ref}.",
+                retry_job=job_id,
+            )
+        case errors.BadResponse():
+            return _note(
+                ":warning: The job API sent an answer jobbot could not read. Try again; if "
+                f"it keeps happening, tell your jobbot admin{ref}.",
+                retry_job=job_id,
+            )
+    detail = fit(mask_secrets(error.message), 300)
+    code_part = f"{code(error.code)}: " if error.code else ""
+    return _note(
+        f":warning: The job API refused to show job {job}: {code_part}{detail}{ref}",
+        retry_job=job_id,
+    )

@@ -1,0 +1,22 @@
+"""Typed values carried in buttons, so a click brings back what the card was about."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class JobRef(BaseModel):
+    """The job a card shows, stored in its Refresh button."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    job_id: int = Field(gt=0, lt=10**19)
+
+    def to_value(self) -> str:
+        """Serialise for a button's `value`."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_value(cls, value: str) -> JobRef:
+        """Read back a button's `value`; raises ValueError when it is not ours."""
+        return cls.model_validate_json(value)

@@ -1,0 +1,124 @@
+"""Text for mrkdwn: escaping, masking of credentials, cutting to Block Kit's limits, time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+CUT_MARKER = "… (cut)"
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack treats as control characters in mrkdwn.
+
+    Slack's formatting reference: replace `&`, `<` and `>` with entities and nothing else
+    (full HTML escaping would show `&#39;` to users). `&` goes first so entities stay intact.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(text: str) -> str:
+    """Render text as an inline code span that its own backticks cannot break out of."""
+    return f"`{escape(_defang_backticks(text))}`"
+
+
+def code_block(text: str) -> str:
+    """Render text as a fenced code block that its own fences cannot close."""
+    return f"```{escape(_defang_backticks(text))}```"
+
+
+def _defang_backticks(text: str) -> str:
+    # mrkdwn has no escape for a backtick inside code; a look-alike keeps the span closed.
+    return text.replace("`", "ˋ")  # noqa: RUF001
+
+
+_SECRET_WORDS = (
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "accesskey",
+    "secretkey",
+    "apikey",
+    "privatekey",
+    "credential",
+)
+_SECRET_SHORT_NAMES = {"ak", "sk", "pass"}
+_VALUE = r"'[^']*'|\"[^\"]*\"|[^\s,;)'\"]+"
+_KEY_VALUE = re.compile(
+    rf"(?P<q>['\"]?)(?P<key>[A-Za-z0-9_.\-]+)(?P=q)(?P<sep>\s*[=:]\s*)(?P<value>{_VALUE})"
+)
+_FLAG_VALUE = re.compile(
+    r"(?P<flag>(?<![\w-])--?(?P<key>[A-Za-z0-9_.\-]+))(?P<sep>\s+)(?P<value>'[^']*'|\"[^\"]*\"|[^\s'\"-][^\s]*)"
+)
+_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^\s:/@]*):[^\s/@]+@")
+MASK = "***"
+
+
+def is_secret_name(key: str) -> bool:
+    """Say whether a parameter name looks like it holds a credential."""
+    lowered = key.lower()
+    folded = re.sub(r"[_.\-]", "", lowered)
+    if any(word in folded for word in _SECRET_WORDS):
+        return True
+    return re.split(r"[_.\-]", lowered)[-1] in _SECRET_SHORT_NAMES
+
+
+def _masked(match: re.Match[str]) -> str:
+    prefix = match.group(0)[: match.start("value") - match.start(0)]
+    value = match.group("value")
+    quote = value[0] if value[:1] in {"'", '"'} and len(value) > 1 else ""
+    if is_secret_name(match.group("key")):
+        return f"{prefix}{quote}{MASK}{quote}"
+    if quote:
+        # A harmless option can carry a secret inside: Kafka's sasl.jaas.config holds
+        # `password="…"` within its quoted value.
+        return f"{prefix}{quote}{mask_secrets(value[1:-1])}{quote}"
+    return match.group(0)
+
+
+def mask_secrets(text: str) -> str:
+    """Mask values that look like credentials: `password=…`, `--token …`, SQL options, URLs."""
+    text = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{MASK}@", text)
+    text = _KEY_VALUE.sub(_masked, text)
+    return _FLAG_VALUE.sub(_masked, text)
+
+
+def fit(raw: str, limit: int, render: Callable[[str], str] = escape) -> str:
+    """Render raw text, cutting it with a visible marker so the result fits in `limit`."""
+    rendered = render(raw)
+    if len(rendered) <= limit:
+        return rendered
+    # Rendering never shortens text, so at most `limit` raw characters can fit; find how
+    # many do by bisection (escaping makes some characters five times longer).
+    low, high = 0, min(len(raw), limit)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(render(raw[:middle] + CUT_MARKER)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return render(raw[:low].rstrip() + CUT_MARKER)
+
+
+def date_token(moment: datetime) -> str:
+    """Format a time as a Slack date token that each reader sees in their own time zone."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def duration(seconds: float) -> str:
+    """Say how long something took, to the two largest units: `3 h 12 min`, `2 d 4 h`, `45 s`."""
+    total = max(0, int(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")]
+    first = next((i for i, (n, _) in enumerate(parts) if n), None)
+    if first is None:
+        return "0 s"
+    # Two adjacent units: "1 d 5 min" would hide the hours in between.
+    shown = [p for p in parts[first : first + 2] if p[0]]
+    return " ".join(f"{n} {unit}" for n, unit in shown)

@@ -1,0 +1,75 @@
+"""The composition root: settings in, a wired app and its collaborators out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import create_app
+from bot.delivery import Responder
+from bot.jobs.client import JobsClient
+from bot.jobs.lookup import JobLookup
+from bot.jobs.service import create_jobs_client, endpoint_for
+from bot.listeners.deps import Deps
+from bot.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """Everything a running jobbot holds, to be closed together."""
+
+    settings: Settings
+    jobs: JobsClient
+    deps: Deps
+    slack: AsyncWebClient
+    app: AsyncApp | None
+
+    async def aclose(self) -> None:
+        """Close every connection pool."""
+        await self.jobs.aclose()
+        await self.deps.responder.aclose()
+
+    def health(self) -> dict[str, Any]:
+        """Describe the job API configuration for /healthz (no secrets)."""
+        return health(self.settings)
+
+
+def health(settings: Settings) -> dict[str, Any]:
+    """Describe the job API configuration for /healthz (no secrets)."""
+    return {
+        "status": "ok",
+        "job_api": {
+            "api": settings.api.value,
+            "endpoint": endpoint_for(settings),
+            "sign_in": settings.auth_scheme.value,
+            "configured": True,
+        },
+    }
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    job_transport: httpx.AsyncBaseTransport | None = None,
+    socket_mode: bool = False,
+    with_app: bool = True,
+) -> Runtime:
+    """Wire jobbot from its settings; `job_transport` replaces the job API's network."""
+    jobs = create_jobs_client(settings, transport=job_transport)
+    token = settings.slack_bot_token
+    slack = AsyncWebClient(
+        token=token.get_secret_value() if token else None,
+        base_url=str(settings.slack_api_url),
+    )
+    deps = Deps(
+        settings=settings,
+        lookup=JobLookup(jobs, ttl_s=settings.cache_ttl_s),
+        # response_urls are Slack's hooks.slack.com; one pool serves every reply.
+        responder=Responder(httpx.AsyncClient(timeout=10.0)),
+    )
+    app = create_app(deps, client=slack, socket_mode=socket_mode) if with_app else None
+    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app)

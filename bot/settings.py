@@ -1,0 +1,196 @@
+"""Settings: every knob of jobbot, read from the environment and from `.env`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class JobApi(StrEnum):
+    """Which job service answers lookups."""
+
+    CS = "cs"
+    DLI = "dli"
+    DEMO = "demo"
+
+
+class AuthScheme(StrEnum):
+    """How jobbot signs in to the job API."""
+
+    AKSK = "AK/SK signing"
+    TOKEN = "IAM token"  # noqa: S105
+    IAM_PASSWORD = "IAM password sign-in"  # noqa: S105
+    NONE = "none (demo)"
+
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """All of jobbot's configuration, validated once at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        # A shared .env may feed other tools too; keys we do not know are not ours to reject.
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_url: HttpUrl = Field(
+        HttpUrl("https://slack.com/api/"), validation_alias=_env("SLACK_API_URL")
+    )
+
+    api: JobApi = Field(JobApi.CS, validation_alias=_env("JOBBOT_API"))
+    region: str | None = Field(
+        None, validation_alias=_env("JOBBOT_REGION"), pattern=r"^[a-z0-9-]+$"
+    )
+    endpoint: HttpUrl | None = Field(None, validation_alias=_env("JOBBOT_ENDPOINT"))
+    project_id: str | None = Field(
+        None, validation_alias=_env("HUAWEICLOUD_SDK_PROJECT_ID"), pattern=r"^[A-Za-z0-9_-]+$"
+    )
+    ak: SecretStr | None = Field(None, validation_alias=_env("HUAWEICLOUD_SDK_AK"))
+    sk: SecretStr | None = Field(None, validation_alias=_env("HUAWEICLOUD_SDK_SK"))
+    security_token: SecretStr | None = Field(
+        None, validation_alias=_env("HUAWEICLOUD_SDK_SECURITY_TOKEN")
+    )
+    auth_token: SecretStr | None = Field(None, validation_alias=_env("JOBBOT_AUTH_TOKEN"))
+    iam_endpoint: HttpUrl | None = Field(None, validation_alias=_env("JOBBOT_IAM_ENDPOINT"))
+    iam_user: str | None = Field(None, validation_alias=_env("JOBBOT_IAM_USER"))
+    iam_password: SecretStr | None = Field(None, validation_alias=_env("JOBBOT_IAM_PASSWORD"))
+    iam_domain: str | None = Field(None, validation_alias=_env("JOBBOT_IAM_DOMAIN"))
+
+    timeout_s: float = Field(5.0, gt=0, le=60, validation_alias=_env("JOBBOT_TIMEOUT_S"))
+    cache_ttl_s: float = Field(2.0, ge=0, le=300, validation_alias=_env("JOBBOT_CACHE_TTL_S"))
+    host: str = Field("0.0.0.0", validation_alias=_env("JOBBOT_HOST"))  # noqa: S104
+    port: int = Field(3000, ge=0, le=65535, validation_alias=_env("JOBBOT_PORT"))
+    command: str = Field("/job", validation_alias=_env("JOBBOT_COMMAND"), pattern=r"^/[\w-]{1,31}$")
+    visibility: Literal["ephemeral", "in_channel"] = Field(
+        "ephemeral", validation_alias=_env("JOBBOT_VISIBILITY")
+    )
+
+    allowed_users: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERS"))
+    allowed_channels: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_CHANNELS"))
+    allowed_usergroups: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERGROUPS"))
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("JOBBOT_LOG_FORMAT"))
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias=_env("JOBBOT_LOG_LEVEL")
+    )
+
+    @field_validator("allowed_users", "allowed_channels", "allowed_usergroups", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("visibility", "log_format", "api", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_way_to_sign_in(self) -> Settings:
+        if self.api is JobApi.DEMO:
+            return self
+        if self.project_id is None:
+            raise ValueError(
+                f"HUAWEICLOUD_SDK_PROJECT_ID is required when JOBBOT_API={self.api} "
+                "(set JOBBOT_API=demo to try jobbot without a cloud account)"
+            )
+        if self.endpoint is None and self.region is None:
+            raise ValueError(
+                f"JOBBOT_REGION or JOBBOT_ENDPOINT is required when JOBBOT_API={self.api}"
+            )
+        schemes = self.configured_schemes()
+        if not schemes:
+            raise ValueError(
+                "no job API sign-in is configured: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, "
+                "or JOBBOT_AUTH_TOKEN, or JOBBOT_IAM_USER/JOBBOT_IAM_PASSWORD/JOBBOT_IAM_DOMAIN"
+            )
+        if len(schemes) > 1:
+            names = " and ".join(s.value for s in schemes)
+            raise ValueError(f"configure exactly one job API sign-in, not {names}")
+        return self
+
+    def configured_schemes(self) -> list[AuthScheme]:
+        """List the sign-in schemes whose variables are set, raising on half-set ones."""
+        schemes = []
+        if self.ak or self.sk:
+            if not (self.ak and self.sk):
+                missing = "HUAWEICLOUD_SDK_SK" if self.ak else "HUAWEICLOUD_SDK_AK"
+                raise ValueError(f"{missing} is required with the other half of the AK/SK pair")
+            schemes.append(AuthScheme.AKSK)
+        elif self.security_token:
+            raise ValueError("HUAWEICLOUD_SDK_SECURITY_TOKEN needs HUAWEICLOUD_SDK_AK/SK")
+        if self.auth_token:
+            schemes.append(AuthScheme.TOKEN)
+        iam = {
+            "JOBBOT_IAM_USER": self.iam_user,
+            "JOBBOT_IAM_PASSWORD": self.iam_password,
+            "JOBBOT_IAM_DOMAIN": self.iam_domain,
+        }
+        if any(iam.values()):
+            missing_iam = [name for name, value in iam.items() if not value]
+            if missing_iam:
+                raise ValueError(f"{', '.join(missing_iam)} is required for IAM password sign-in")
+            schemes.append(AuthScheme.IAM_PASSWORD)
+        return schemes
+
+    @property
+    def auth_scheme(self) -> AuthScheme:
+        """Return the one sign-in scheme in use."""
+        schemes = self.configured_schemes()
+        return schemes[0] if schemes else AuthScheme.NONE
+
+
+# Field name -> the environment variable a user sets, for error messages.
+ENV_NAMES: dict[str, str] = {
+    name: str(field.validation_alias.choices[0])
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.validation_alias, AliasChoices)
+}
+
+
+def describe_error(error: ValidationError) -> str:
+    """Turn a settings validation error into one line that names the variable."""
+    first = error.errors()[0]
+    loc = first.get("loc", ())
+    field = str(loc[0]) if loc else ""
+    message = first.get("msg", "invalid value").removeprefix("Value error, ")
+    name = ENV_NAMES.get(field, field)
+    return f"{name}: {message}" if name else message
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Raise ValueError naming the first required Slack secret that is not set."""
+    for name in names:
+        if getattr(settings, name) is None:
+            raise ValueError(f"{ENV_NAMES[name]} is required for this command")
