@@ -136,7 +136,10 @@ class JobsClient:
         return delay if delay < remaining else None
 
     async def aclose(self) -> None:
-        """Close the connections."""
+        """Close the connections (and the sign-in's own, if it has any)."""
+        close_auth = getattr(self._http.auth, "aclose", None)
+        if close_auth is not None:
+            await close_auth()
         await self._http.aclose()
 
 

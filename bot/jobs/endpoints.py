@@ -27,8 +27,6 @@ def iam_endpoint(region: str | None) -> str:
     """Return the IAM endpoint for a region, or the global one."""
     if region is None:
         return "https://iam.myhuaweicloud.com"
-    if region == "eu-west-101":
-        return "https://iam.eu-west-101.myhuaweicloud.eu"
     return f"https://iam.{region}.myhuaweicloud.com"
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 
-from bot.jobs.auth import TokenAuth
+from bot.jobs.auth import IamPasswordAuth, IamTokenSource, TokenAuth
 from bot.jobs.client import JobsClient, LookupObserver
 from bot.jobs.demo import DEMO_ENDPOINT, DEMO_PROJECT_ID, DemoTransport
-from bot.jobs.endpoints import api_endpoint
+from bot.jobs.endpoints import api_endpoint, iam_endpoint
+from bot.jobs.signing import AkSkAuth
 from bot.settings import AuthScheme, JobApi, Settings
 
 USER_AGENT = "jobbot/0.1"
@@ -23,14 +26,51 @@ def endpoint_for(settings: Settings) -> str:
     return api_endpoint("dli" if settings.api is JobApi.DLI else "cs", settings.region)
 
 
-def build_auth(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> httpx.Auth | None:
+def iam_endpoint_for(settings: Settings) -> str:
+    """Return IAM's base URL: JOBBOT_IAM_ENDPOINT, or the region's IAM."""
+    if settings.iam_endpoint is not None:
+        return str(settings.iam_endpoint).rstrip("/")
+    return iam_endpoint(settings.region)
+
+
+def build_auth(
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+    on_token_renewal: Callable[[], None] | None = None,
+) -> httpx.Auth | None:
     """Return the httpx.Auth for the configured sign-in scheme."""
     scheme = settings.auth_scheme
     if scheme is AuthScheme.TOKEN and settings.auth_token is not None:
         return TokenAuth(settings.auth_token.get_secret_value())
-    if scheme is AuthScheme.NONE:
-        return None
-    raise NotImplementedError(f"sign-in scheme {scheme} is not available yet")
+    if scheme is AuthScheme.AKSK and settings.ak is not None and settings.sk is not None:
+        token = settings.security_token
+        return AkSkAuth(
+            settings.ak.get_secret_value(),
+            settings.sk.get_secret_value(),
+            project_id=settings.project_id,
+            security_token=token.get_secret_value() if token else None,
+        )
+    if scheme is AuthScheme.IAM_PASSWORD:
+        # Settings guarantees all three for this scheme.
+        assert settings.iam_user is not None
+        assert settings.iam_password is not None
+        assert settings.iam_domain is not None
+        iam_http = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout_s),
+            headers={"User-Agent": USER_AGENT},
+        )
+        source = IamTokenSource(
+            iam_http,
+            endpoint=iam_endpoint_for(settings),
+            user=settings.iam_user,
+            password=settings.iam_password.get_secret_value(),
+            domain=settings.iam_domain,
+            project_id=str(settings.project_id),
+            on_renewal=on_token_renewal,
+        )
+        return IamPasswordAuth(source)
+    return None
 
 
 def create_jobs_client(

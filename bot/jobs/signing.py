@@ -71,11 +71,27 @@ def signature(sk: str, string_to_sign: str) -> str:
     return hmac.new(sk.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 
+# Headers the HTTP layer manages and a proxy may rewrite or drop. The SDK never signs them
+# either: its HTTP library (requests) adds them after signing.
+_TRANSPORT_HEADERS = {
+    "authorization",
+    "accept",
+    "accept-encoding",
+    "connection",
+    "content-length",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "transfer-encoding",
+    "upgrade",
+}
+
+
 def _signed_headers(headers: httpx.Headers) -> list[str]:
-    """Return the lowercase names the SDK signs: all but those containing "_"."""
+    """Return the lowercase names the SDK signs: all but transport headers and "_" names."""
     # Proxies such as nginx drop headers with underscores, so the SDK leaves them unsigned.
     names = {name.lower() for name in headers}
-    return sorted(name for name in names if "_" not in name and name != "authorization")
+    return sorted(name for name in names if "_" not in name and name not in _TRANSPORT_HEADERS)
 
 
 def _payload_hash(request: httpx.Request, signed_headers: Sequence[str]) -> str:

@@ -1,0 +1,120 @@
+"""Faults of the job API: each ends within the deadline, with the right error and attempts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from aiohttp import web
+
+from bot.jobs import errors
+from bot.jobs.client import RetryPolicy
+from bot.jobs.service import create_jobs_client
+from tests.conftest import PROJECT_ID, make_settings, sample
+from tests.fakes import FakeJobApi
+
+DEADLINE_S = 1.5
+JOB_ID = 50320
+MAX_ATTEMPTS = RetryPolicy().max_attempts
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def hang(request: web.Request) -> web.StreamResponse:
+    await asyncio.sleep(60)
+    return web.Response()
+
+
+async def slow(request: web.Request) -> web.StreamResponse:
+    await asyncio.sleep(DEADLINE_S + 1.0)
+    return web.json_response({"payload": sample("cs/job_running")["payload"]})
+
+
+async def reset(request: web.Request) -> web.StreamResponse:
+    assert request.transport is not None
+    request.transport.abort()
+    return web.Response()
+
+
+def status(code: int, body: str | None = None, headers: dict[str, str] | None = None) -> Handler:
+    async def answer(request: web.Request) -> web.StreamResponse:
+        text = body or (
+            f'{{"error_code": "APIG.0{code}", "error_msg": "HTTP {code}", "request_id": "r-{code}"}}'
+        )
+        return web.Response(
+            status=code, text=text, content_type="application/json", headers=headers
+        )
+
+    return answer
+
+
+HTML = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+TRUNCATED = '{"message_id": "CS.10001", "current_time": 1533686888000, "payload": {"job_id": 503'
+
+# (fault, handler, expected error, expected attempts)
+CASES: list[tuple[str, Handler, type[errors.JobApiError], int]] = [
+    ("hanging server", hang, errors.ApiTimeout, 1),
+    ("slow server beyond the deadline", slow, errors.ApiTimeout, 1),
+    ("connection reset", reset, errors.ApiUnavailable, MAX_ATTEMPTS),
+    ("HTTP 500", status(500), errors.ApiUnavailable, MAX_ATTEMPTS),
+    ("HTTP 502", status(502), errors.ApiUnavailable, MAX_ATTEMPTS),
+    ("HTTP 503", status(503), errors.ApiUnavailable, MAX_ATTEMPTS),
+    ("HTTP 504", status(504), errors.ApiUnavailable, MAX_ATTEMPTS),
+    ("429 without Retry-After", status(429), errors.Throttled, MAX_ATTEMPTS),
+    ("429 with Retry-After: 0", status(429, headers={"Retry-After": "0"}), errors.Throttled, 4),
+    ("429 with Retry-After: 1", status(429, headers={"Retry-After": "1"}), errors.Throttled, 2),
+    ("429 with Retry-After: 30", status(429, headers={"Retry-After": "30"}), errors.Throttled, 1),
+    ("HTML page with 200", status(200, HTML), errors.BadResponse, 1),
+    ("HTML page with 502", status(502, HTML), errors.ApiUnavailable, MAX_ATTEMPTS),
+    ("truncated JSON", status(200, TRUNCATED), errors.BadResponse, 1),
+    ("HTTP 403", status(403), errors.Forbidden, 1),
+    (
+        "HTTP 400 error body",
+        status(400, '{"error_id": "CS.10004", "error_cause": "bad json"}'),
+        errors.ApiRejected,
+        1,
+    ),
+]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeJobApi]:
+    server = FakeJobApi(service="cs")
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.mark.parametrize(
+    ("fault", "handler", "expected", "attempts"), CASES, ids=[case[0] for case in CASES]
+)
+async def test_fault_ends_within_the_deadline_with_the_right_error(
+    api: FakeJobApi,
+    fault: str,
+    handler: Handler,
+    expected: type[errors.JobApiError],
+    attempts: int,
+) -> None:
+    api.faults[JOB_ID] = handler
+    client = create_jobs_client(
+        make_settings(
+            JOBBOT_API="cs",
+            JOBBOT_ENDPOINT=api.url,
+            HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID,
+            JOBBOT_AUTH_TOKEN="t",
+            JOBBOT_TIMEOUT_S=DEADLINE_S,
+        )
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(expected) as caught:
+            await client.get_job(JOB_ID)
+    finally:
+        elapsed = time.monotonic() - started
+        await client.aclose()
+    assert type(caught.value) is expected
+    assert elapsed < DEADLINE_S + 0.25, f"{fault} took {elapsed:.2f} s"
+    assert len(api.requests) == attempts, fault
+    assert caught.value.attempts == attempts
+    print(f"{fault}: {type(caught.value).__name__}, {attempts} attempt(s), {elapsed * 1000:.0f} ms")
