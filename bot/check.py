@@ -7,6 +7,7 @@ import time
 from slack_sdk.errors import SlackApiError
 
 from bot.jobs import errors
+from bot.jobs.service import endpoint_for
 from bot.logs import setup_logging
 from bot.runtime import Runtime, build_runtime
 from bot.settings import JobApi, Settings
@@ -15,10 +16,11 @@ from bot.settings import JobApi, Settings
 PROBE_JOB_ID = 1
 
 
-async def check_job_api(runtime: Runtime) -> tuple[bool, str]:
-    """Look up a job to see that the API answers and accepts the sign-in."""
+async def check_job_api(runtime: Runtime) -> list[tuple[bool, str]]:
+    """Look up a job: one line on the sign-in scheme, one on the API itself."""
     settings = runtime.settings
-    scheme = settings.auth_scheme.value
+    sign_in = f"sign-in ({settings.auth_scheme.value})"
+    api = f"job API ({settings.api.value} at {endpoint_for(settings)})"
     started = time.monotonic()
     try:
         await runtime.jobs.get_job(PROBE_JOB_ID)
@@ -28,9 +30,18 @@ async def check_job_api(runtime: Runtime) -> tuple[bool, str]:
         where = f" (request ID {error.request_id})" if error.request_id else ""
         code = f" {error.code}" if error.code else ""
         problem = f"{type(error).__name__}{code}: {error.message}{where}"
-        return False, f"job API ({settings.api.value}, {scheme}): {problem}"
+        if isinstance(error, errors.CredentialsRejected | errors.Forbidden):
+            return [(False, f"{sign_in}: {problem}"), (False, f"{api}: not reached")]
+        return [
+            (True, f"{sign_in}: not tested, the API did not answer"),
+            (False, f"{api}: {problem}"),
+        ]
     elapsed = (time.monotonic() - started) * 1000
-    return True, f"job API ({settings.api.value}, {scheme}): ok, answered in {elapsed:.0f} ms"
+    accepted = "no sign-in needed" if settings.api is JobApi.DEMO else "accepted by the job API"
+    return [
+        (True, f"{sign_in}: ok, {accepted}"),
+        (True, f"{api}: ok, answered in {elapsed:.0f} ms"),
+    ]
 
 
 async def check_slack(runtime: Runtime) -> tuple[bool, str]:
@@ -56,7 +67,7 @@ async def run_check(settings: Settings) -> int:
     runtime = build_runtime(settings, with_app=False)
     results = []
     try:
-        results.append(await check_job_api(runtime))
+        results.extend(await check_job_api(runtime))
         results.append(await check_slack(runtime))
     finally:
         await runtime.aclose()

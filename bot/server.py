@@ -23,7 +23,15 @@ def create_web_app(app: AsyncApp, health: Callable[[], dict[str, Any]]) -> web.A
     """Build the aiohttp application that serves Slack and health checks."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        if not _signature_headers_well_formed(request):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, AttributeError):
+            # Bolt parses the body before it checks the signature; a body it cannot
+            # parse is not from Slack.
+            return web.json_response({"error": "invalid request"}, status=401)
+        bolt_response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -33,6 +41,24 @@ def create_web_app(app: AsyncApp, health: Callable[[], dict[str, Any]]) -> web.A
     web_app.router.add_post(SLACK_PATH, slack_events)
     web_app.router.add_get("/healthz", healthz)
     return web_app
+
+
+def _signature_headers_well_formed(request: web.Request) -> bool:
+    """Say whether Slack's signing headers can be checked at all.
+
+    slack_sdk's verifier raises (instead of answering False) on a timestamp that is not a
+    number or a signature that is not ASCII; the error handler would then post to the
+    unverified request's response_url. Such a request is not from Slack: 401 at once.
+    """
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    return (
+        timestamp.isascii()
+        and timestamp.isdigit()
+        and len(timestamp) <= 12
+        and signature.isascii()
+        and bool(signature)
+    )
 
 
 async def serve(web_app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,11 @@ def sample(name: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's own SLACK_*/JOBBOT_*/HUAWEICLOUD_* variables out of tests."""
     for name in list(os.environ):
         if name.startswith(("SLACK_", "JOBBOT_", "HUAWEICLOUD_")):
             monkeypatch.delenv(name)
-    yield
 
 
 @pytest.fixture

@@ -38,9 +38,9 @@ def aksk_check(keys: dict[str, str], security_token: str | None = None) -> AuthC
 
     async def check(request: web.Request, body: bytes) -> web.Response | None:
         reason = verify_request(as_httpx_request(request, body), keys.get, datetime.now(UTC))
-        if reason is None and security_token is not None:
-            if request.headers.get("X-Security-Token") != security_token:
-                reason = "security token missing or wrong"
+        wrong_token = request.headers.get("X-Security-Token") != security_token
+        if reason is None and security_token is not None and wrong_token:
+            reason = "security token missing or wrong"
         if reason is None:
             return None
         return gateway_error(

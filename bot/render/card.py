@@ -147,7 +147,7 @@ def _config_fields(job: Job) -> list[str]:
     if job.edge_group_ids:
         groups = ", ".join(job.edge_group_ids)
         fields.append(field("Edge groups", fit(groups, FIELD_LIMIT - 20, render=code)))
-    if job.root_id:
+    if job.root_id and job.root_id > 0:
         fields.append(field("Root job", code(str(job.root_id))))
     return fields[:10]
 
