@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessPolicy
+from bot.audit import Audit
+from bot.gate import Gate
 from bot.listeners import register_listeners
 from bot.listeners.deps import Deps
-from bot.render.messages import unexpected_error
+from bot.listeners.guard import report_unexpected
 
 log = logging.getLogger(__name__)
 
 
-def create_app(deps: Deps, *, client: AsyncWebClient, socket_mode: bool = False) -> AsyncApp:
+def create_app(
+    deps: Deps, *, client: AsyncWebClient, policy: AccessPolicy, socket_mode: bool = False
+) -> AsyncApp:
     """Build the Bolt app; nothing here touches the network until a request arrives."""
     settings = deps.settings
     secret = settings.slack_signing_secret
@@ -39,22 +42,18 @@ def create_app(deps: Deps, *, client: AsyncWebClient, socket_mode: bool = False)
         return await next()
 
     app.middleware(inject_deps)
+    app.middleware(Gate(policy, deps.responder))
     register_listeners(app, settings.command)
 
-    async def handle_error(error: Exception, body: dict[str, Any]) -> None:
-        """Give the user an error ID and log the traceback under the same ID."""
-        correlation_id = uuid.uuid4().hex[:12]
-        log.error(
-            "unexpected error in a listener",
-            exc_info=error,
-            extra={"correlation_id": correlation_id},
-        )
-        response_url = body.get("response_url")
-        if isinstance(response_url, str):
-            try:
-                await deps.responder.respond(response_url, unexpected_error(correlation_id))
-            except Exception:
-                log.exception("could not tell the user about error %s", correlation_id)
+    async def handle_error(error: Exception, context: AsyncBoltContext) -> None:
+        """Apply the error policy to errors outside listeners (they handle their own)."""
+        audit = context.get("audit")
+        if isinstance(audit, Audit):
+            await report_unexpected(error, audit, deps.responder)
+            return
+        # The error came before the request passed verification (the Gate runs after it):
+        # log it, and never send anything to a response_url we cannot trust.
+        log.error("error before a request was verified", exc_info=error)
 
     app.error(handle_error)
     return app

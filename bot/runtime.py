@@ -9,12 +9,14 @@ import httpx
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessPolicy, AccessRules
 from bot.app import create_app
 from bot.delivery import Responder
 from bot.jobs.client import JobsClient
 from bot.jobs.lookup import JobLookup
 from bot.jobs.service import create_jobs_client, endpoint_for
 from bot.listeners.deps import Deps
+from bot.metrics import Metrics
 from bot.settings import Settings
 
 
@@ -27,6 +29,7 @@ class Runtime:
     deps: Deps
     slack: AsyncWebClient
     app: AsyncApp | None
+    metrics: Metrics
 
     async def aclose(self) -> None:
         """Close every connection pool."""
@@ -59,7 +62,13 @@ def build_runtime(
     with_app: bool = True,
 ) -> Runtime:
     """Wire jobbot from its settings; `job_transport` replaces the job API's network."""
-    jobs = create_jobs_client(settings, transport=job_transport)
+    metrics = Metrics()
+    jobs = create_jobs_client(
+        settings,
+        transport=job_transport,
+        observer=metrics,
+        on_token_renewal=metrics.token_renewed,
+    )
     token = settings.slack_bot_token
     slack = AsyncWebClient(
         token=token.get_secret_value() if token else None,
@@ -67,9 +76,18 @@ def build_runtime(
     )
     deps = Deps(
         settings=settings,
-        lookup=JobLookup(jobs, ttl_s=settings.cache_ttl_s),
+        lookup=JobLookup(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
         # response_urls are Slack's hooks.slack.com; one pool serves every reply.
         responder=Responder(httpx.AsyncClient(timeout=10.0)),
     )
-    app = create_app(deps, client=slack, socket_mode=socket_mode) if with_app else None
-    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app)
+    rules = AccessRules(
+        users=frozenset(settings.allowed_users),
+        channels=frozenset(settings.allowed_channels),
+        usergroups=frozenset(settings.allowed_usergroups),
+    )
+    app = (
+        create_app(deps, client=slack, policy=AccessPolicy(rules, slack), socket_mode=socket_mode)
+        if with_app
+        else None
+    )
+    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app, metrics=metrics)

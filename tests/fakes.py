@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import uuid
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -146,6 +148,14 @@ class FakeSlack(LoopbackServer):
         return web.Response(text="ok", status=self.hook_status)
 
 
+def new_trigger_id() -> str:
+    """Return a fresh trigger_id: Slack sends a new one with every interaction."""
+    return f"{int(time.time())}.{next(_TRIGGERS)}.{uuid.uuid4().hex[:8]}"
+
+
+_TRIGGERS = itertools.count(1)
+
+
 def slack_headers(
     secret: str, body: str, *, timestamp: int | None = None, content_type: str | None = None
 ) -> dict[str, str]:
@@ -166,7 +176,7 @@ def command_body(
     command: str = "/job",
     user_id: str = "U0USER",
     channel_id: str = "C0INCIDENT",
-    trigger_id: str = "1337.42.abcd",
+    trigger_id: str | None = None,
 ) -> str:
     """Return a slash-command request body as Slack sends it (a URL-encoded form)."""
     return urlencode(
@@ -183,7 +193,7 @@ def command_body(
             "api_app_id": "A0001",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or new_trigger_id(),
         }
     )
 
@@ -202,7 +212,7 @@ def message_shortcut_payload(
     channel_id: str = "C0INCIDENT",
     user_id: str = "U0USER",
     attachments: list[dict[str, Any]] | None = None,
-    trigger_id: str = "1337.43.efgh",
+    trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """Return a `message_action` payload for the job_details shortcut."""
     message: dict[str, Any] = {"type": "message", "text": text, "ts": ts, "user": "UALERTBOT"}
@@ -219,7 +229,7 @@ def message_shortcut_payload(
         "channel": {"id": channel_id, "name": "incident-42"},
         "is_enterprise_install": False,
         "callback_id": "job_details",
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
         "response_url": response_url,
         "message_ts": ts,
         "message": message,
@@ -234,7 +244,7 @@ def block_action_payload(
     ephemeral: bool = True,
     channel_id: str = "C0INCIDENT",
     user_id: str = "U0USER",
-    trigger_id: str = "1337.44.ijkl",
+    trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """Return a `block_actions` payload for a click on a card's button."""
     return {
@@ -249,7 +259,7 @@ def block_action_payload(
             "channel_id": channel_id,
             "is_ephemeral": ephemeral,
         },
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
         "channel": {"id": channel_id, "name": "incident-42"},
         "response_url": response_url,
         "actions": [

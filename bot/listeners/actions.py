@@ -6,14 +6,16 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.audit import Audit
 from bot.ids import ActionId
 from bot.listeners.deps import Deps, look_up
+from bot.listeners.guard import guarded
 from bot.render.messages import usage_error
 from bot.render.refs import JobRef
 
 
 async def handle_refresh(
-    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, audit: Audit
 ) -> None:
     """Replace the card (or the error it came from) with a fresh card."""
     await ack()
@@ -24,7 +26,9 @@ async def handle_refresh(
         await deps.responder.respond(
             response_url, usage_error(deps.settings.command, str(action.get("value"))[:50])
         )
+        audit.finish("bad button value")
         return
+    audit.job_ids.append(job_id)
     result = await look_up(deps, job_id)
     shared_card = not (body.get("container") or {}).get("is_ephemeral", False)
     if result.ok or not shared_card:
@@ -32,8 +36,9 @@ async def handle_refresh(
     else:
         # A failed refresh must not wipe a card others are reading; tell only the clicker.
         await deps.responder.respond(response_url, result.message)
+    audit.finish(result.outcome)
 
 
 def register(app: AsyncApp) -> None:
     """Register the refresh button."""
-    app.action(ActionId.JOB_REFRESH.value)(handle_refresh)
+    app.action(ActionId.JOB_REFRESH.value)(guarded(handle_refresh))

@@ -6,8 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.audit import Audit
 from bot.job_ids import parse_job_id
 from bot.listeners.deps import Deps, look_up
+from bot.listeners.guard import guarded
 from bot.render.blocks import Message
 from bot.render.messages import help_message, invalid_job_id, usage_error
 
@@ -27,19 +29,24 @@ def parse_command(command: str, text: str) -> int | Message:
     return job_id if job_id is not None else invalid_job_id(command, argument)
 
 
-async def handle_job_command(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
+async def handle_job_command(
+    ack: AsyncAck, command: dict[str, Any], deps: Deps, audit: Audit
+) -> None:
     """Answer `/job`: help and usage errors at once, the card after the lookup."""
     parsed = parse_command(command.get("command") or deps.settings.command, command.get("text", ""))
     if isinstance(parsed, Message):
         # Answered in the acknowledgement itself: instant, and it spends no response_url use.
         await ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")
+        audit.finish("usage")
         return
     await ack()
+    audit.job_ids.append(parsed)
     result = await look_up(deps, parsed)
     visibility = deps.settings.visibility if result.ok else "ephemeral"
     await deps.responder.respond(command["response_url"], result.message, response_type=visibility)
+    audit.finish(result.outcome)
 
 
 def register(app: AsyncApp, command: str) -> None:
     """Register the slash command under its configured name."""
-    app.command(command)(handle_job_command)
+    app.command(command)(guarded(handle_job_command))

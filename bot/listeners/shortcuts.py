@@ -10,10 +10,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.audit import Audit
 from bot.delivery import post_in_thread, slack_error_code
 from bot.ids import CallbackId
 from bot.job_ids import find_job_ids
 from bot.listeners.deps import Deps, LookupResult, look_up
+from bot.listeners.guard import guarded
 from bot.render.messages import invite_hint, no_job_ids, with_hint
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ def message_text(message: dict[str, Any]) -> str:
 
 
 async def handle_job_details(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps, audit: Audit
 ) -> None:
     """Post a card in the message's thread for each job ID in it."""
     await ack()
@@ -45,7 +47,9 @@ async def handle_job_details(
     job_ids = find_job_ids(message_text(message))
     if not job_ids:
         await deps.responder.respond(response_url, no_job_ids())
+        audit.finish("no job ID found")
         return
+    audit.job_ids.extend(job_ids)
     results = await asyncio.gather(*(look_up(deps, job_id) for job_id in job_ids))
     channel = (shortcut.get("channel") or {}).get("id", "")
     thread_ts = str(message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"))
@@ -65,8 +69,10 @@ async def handle_job_details(
     for position, result in enumerate(private):
         shown = with_hint(result.message, hint) if hint and position == 0 else result.message
         await deps.responder.respond(response_url, shown)
+    outcomes = sorted({result.outcome for result in results})
+    audit.finish(", ".join(outcomes) + (" (sent privately)" if hint else ""))
 
 
 def register(app: AsyncApp) -> None:
     """Register the message shortcut."""
-    app.message_shortcut(CallbackId.JOB_DETAILS.value)(handle_job_details)
+    app.message_shortcut(CallbackId.JOB_DETAILS.value)(guarded(handle_job_details))
