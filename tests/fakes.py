@@ -79,7 +79,7 @@ class FakeSlack(LoopbackServer):
         self.hook_status = 200
         self.usergroups: dict[str, list[str]] = {}
         self._ts = 1700000000.000100
-        self.app.router.add_post("/api/{method}", self._api)
+        self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/hooks/{hook}", self._hook)
 
     @property
@@ -101,7 +101,7 @@ class FakeSlack(LoopbackServer):
         if request.content_type == "application/json":
             params = json.loads(raw or b"{}")
         else:
-            params = dict(parse_qsl(raw.decode()))
+            params = {**dict(request.query), **dict(parse_qsl(raw.decode()))}
         if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
             self.calls.append(SlackCall(method, params, time.monotonic()))
             return web.json_response({"ok": False, "error": "invalid_auth"})

@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.masking import mask_secrets
+
 
 def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     # The real API leaves out fields, sends null, and sometimes the wrong type: a field we cannot
@@ -39,6 +41,14 @@ def _comma_list(value: Any) -> Any:
     # CS sends "id1,id2"; DLI sends ["id1", "id2"].
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_secrets(value)
+    if isinstance(value, list):
+        return [mask_secrets(item) if isinstance(item, str) else item for item in value]
     return value
 
 
@@ -178,7 +188,9 @@ class Job(BaseModel):
             for key in _CONFIG_FIELDS:
                 if config.get(key) is not None:
                     merged[key] = config[key]
-        return merged
+        # Credentials can hide in any text field (a bucket URL, a name, an edge group), so
+        # every string is masked here, once, before anything can show it.
+        return {key: _masked(value) for key, value in merged.items()}
 
     @property
     def status_label(self) -> str:

@@ -96,7 +96,9 @@ def unexpected_error(correlation_id: str) -> Message:
 def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) -> Message:
     """Tell the user, in plain words, why the job could not be shown and what to do."""
     job = code(str(job_id))
-    ref = f" (request ID {code(error.request_id)})" if error.request_id else ""
+    # Codes and request IDs come from the API too: cut and masked like everything else.
+    request_id = fit(mask_secrets(error.request_id), 100, render=code) if error.request_id else ""
+    ref = f" (request ID {request_id})" if request_id else ""
     match error:
         case errors.JobNotFound():
             return _note(
@@ -144,7 +146,7 @@ def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) ->
                 retry_job=job_id,
             )
     detail = fit(mask_secrets(error.message), 300)
-    code_part = f"{code(error.code)}: " if error.code else ""
+    code_part = f"{fit(mask_secrets(error.code), 60, render=code)}: " if error.code else ""
     return _note(
         f":warning: The job API refused to show job {job}: {code_part}{detail}{ref}",
         retry_job=job_id,

@@ -6,6 +6,10 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.masking import MASK, is_secret_name, mask_secrets
+
+__all__ = ["MASK", "is_secret_name", "mask_secrets"]
+
 CUT_MARKER = "… (cut)"
 # The start of an entity left at a cut in already-escaped text (`&am`): Slack would show it.
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
@@ -33,60 +37,6 @@ def code_block(text: str) -> str:
 def _defang_backticks(text: str) -> str:
     # mrkdwn has no escape for a backtick inside code; a look-alike keeps the span closed.
     return text.replace("`", "ˋ")  # noqa: RUF001
-
-
-_SECRET_WORDS = (
-    "password",
-    "passwd",
-    "pwd",
-    "secret",
-    "token",
-    "accesskey",
-    "secretkey",
-    "apikey",
-    "privatekey",
-    "credential",
-)
-_SECRET_SHORT_NAMES = {"ak", "sk", "pass"}
-# An unquoted value ends at `&name=`, so `?user=etl&password=…` in a JDBC URL is two pairs.
-_VALUE = r"'[^']*'|\"[^\"]*\"|(?:[^\s,;)'\"&]|&(?![\w.\-]+=))+"
-_KEY_VALUE = re.compile(
-    rf"(?P<q>['\"]?)(?P<key>[A-Za-z0-9_.\-]+)(?P=q)(?P<sep>\s*[=:]\s*)(?P<value>{_VALUE})"
-)
-_FLAG_VALUE = re.compile(
-    r"(?P<flag>(?<![\w-])--?(?P<key>[A-Za-z0-9_.\-]+))(?P<sep>\s+)(?P<value>'[^']*'|\"[^\"]*\"|[^\s'\"-][^\s]*)"
-)
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^\s:/@]*):[^\s/@]+@")
-MASK = "***"
-
-
-def is_secret_name(key: str) -> bool:
-    """Say whether a parameter name looks like it holds a credential."""
-    lowered = key.lower()
-    folded = re.sub(r"[_.\-]", "", lowered)
-    if any(word in folded for word in _SECRET_WORDS):
-        return True
-    return re.split(r"[_.\-]", lowered)[-1] in _SECRET_SHORT_NAMES
-
-
-def _masked(match: re.Match[str]) -> str:
-    prefix = match.group(0)[: match.start("value") - match.start(0)]
-    value = match.group("value")
-    quote = value[0] if value[:1] in {"'", '"'} and len(value) > 1 else ""
-    if is_secret_name(match.group("key")):
-        return f"{prefix}{quote}{MASK}{quote}"
-    if quote:
-        # A harmless option can carry a secret inside: Kafka's sasl.jaas.config holds
-        # `password="…"` within its quoted value.
-        return f"{prefix}{quote}{mask_secrets(value[1:-1])}{quote}"
-    return match.group(0)
-
-
-def mask_secrets(text: str) -> str:
-    """Mask values that look like credentials: `password=…`, `--token …`, SQL options, URLs."""
-    text = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{MASK}@", text)
-    text = _KEY_VALUE.sub(_masked, text)
-    return _FLAG_VALUE.sub(_masked, text)
 
 
 def fit(raw: str, limit: int, render: Callable[[str], str] = escape) -> str:
