@@ -16,6 +16,10 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
 
+# As the production server does (bot.server): a burst must queue, not be refused.
+BACKLOG = 1024
+
+
 class LoopbackServer:
     """An aiohttp app on 127.0.0.1 with a free port."""
 
@@ -27,7 +31,7 @@ class LoopbackServer:
     async def start(self) -> LoopbackServer:
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=BACKLOG)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
