@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import uuid
 import json
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +14,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
-
 
 # As the production server does (bot.server): a burst must queue, not be refused.
 BACKLOG = 1024
