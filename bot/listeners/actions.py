@@ -10,7 +10,7 @@ from bot.audit import Audit
 from bot.ids import ActionId
 from bot.listeners.deps import Deps, look_up
 from bot.listeners.guard import guarded
-from bot.render.messages import usage_error
+from bot.render.messages import broken_button
 from bot.render.refs import JobRef
 
 
@@ -23,9 +23,7 @@ async def handle_refresh(
     try:
         job_id = JobRef.from_value(action.get("value") or "").job_id
     except ValueError:
-        await deps.responder.respond(
-            response_url, usage_error(deps.settings.command, str(action.get("value"))[:50])
-        )
+        await deps.responder.respond(response_url, broken_button(deps.settings.command))
         audit.finish("bad button value")
         return
     audit.job_ids.append(job_id)

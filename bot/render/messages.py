@@ -80,16 +80,25 @@ def with_hint(message: Message, hint: str) -> Message:
     return Message(text=message.text, blocks=[*message.blocks, context_block(hint)])
 
 
+def broken_button(command: str) -> Message:
+    """Say that a clicked button did not carry a job we can look up."""
+    cmd = escape(command)
+    return _note(
+        ":thinking_face: That button does not say which job to refresh. "
+        f"Ask for a fresh card with `{cmd} 50320`, or see `{cmd} help`."
+    )
+
+
 def access_denied(reason: str) -> Message:
     """Say that this person or channel may not use jobbot, and why."""
-    return _note(f":no_entry: {escape(reason)} Ask your jobbot admin if you need access.")
+    return _note(f":no_entry: {fit(reason, 500)} Ask your jobbot admin if you need access.")
 
 
 def unexpected_error(correlation_id: str) -> Message:
     """Say that something broke on our side, with an ID to find it in the log."""
     return _note(
         ":warning: Something went wrong inside jobbot. Try again; if it keeps happening, "
-        f"give your jobbot admin this error ID: {code(correlation_id)}."
+        f"give your jobbot admin this error ID: {fit(correlation_id, 100, render=code)}."
     )
 
 
