@@ -65,8 +65,9 @@ async def run_serve(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    web_app = create_web_app(runtime.app, runtime.health, runtime.metrics.render)
     try:
-        await serve(create_web_app(runtime.app, runtime.health), settings.host, settings.port, stop)
+        await serve(web_app, settings.host, settings.port, stop)
     finally:
         await runtime.aclose()
     return 0
@@ -106,6 +107,20 @@ async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) ->
     return 1 if failed else 0
 
 
+def run_manifest(url: str | None, socket_mode: bool) -> int:
+    """Print the Slack app manifest for this deployment as YAML."""
+    from bot.manifest import build_manifest, to_yaml
+
+    # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
+    settings = load_settings(JOBBOT_API=JobApi.DEMO)
+    try:
+        manifest = build_manifest(settings.command, url=url, socket_mode=socket_mode)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    print(to_yaml(manifest), end="")
+    return 0
+
+
 async def run_demo(show_json: bool) -> int:
     """Print the cards of every demo job and of the demo failures."""
     settings = load_settings(JOBBOT_API=JobApi.DEMO)
@@ -135,6 +150,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     demo = commands.add_parser("demo", help="print the cards of the built-in demo jobs")
     demo.add_argument("--json", action="store_true", help="print Block Kit payloads")
     commands.add_parser("check", help="check the settings, the job API and Slack")
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="HTTP mode: jobbot's public https:// address")
+    where.add_argument("--socket", action="store_true", help="Socket Mode: no request URLs")
     return parser.parse_args(argv)
 
 
@@ -151,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(run_socket(load_settings()))
             case "show":
                 return asyncio.run(run_show(load_settings(), args.job_id, args.json))
+            case "manifest":
+                return run_manifest(args.url, args.socket)
             case "check":
                 from bot.check import run_check
 

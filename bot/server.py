@@ -1,13 +1,15 @@
-"""The HTTP server: Slack's requests on /slack/events, plus /healthz."""
+"""The HTTP server: Slack's requests on /slack/events, plus /healthz and /metrics."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
@@ -17,10 +19,17 @@ SLACK_PATH = "/slack/events"
 # Slack's payloads are small (a message shortcut carries one message, at most ~40 KB of
 # text plus blocks); anything far larger is not from Slack.
 MAX_BODY_BYTES = 512 * 1024
+# How long a SIGTERM waits for the lookups in flight; Docker and Kubernetes send SIGKILL
+# after 10 s (docker stop) or 30 s (terminationGracePeriodSeconds).
+DRAIN_TIMEOUT_S = 10.0
 
 
-def create_web_app(app: AsyncApp, health: Callable[[], dict[str, Any]]) -> web.Application:
-    """Build the aiohttp application that serves Slack and health checks."""
+def create_web_app(
+    app: AsyncApp,
+    health: Callable[[], dict[str, Any]],
+    metrics_render: Callable[[], bytes] | None = None,
+) -> web.Application:
+    """Build the aiohttp application that serves Slack, health checks and metrics."""
 
     async def slack_events(request: web.Request) -> web.Response:
         if not _signature_headers_well_formed(request):
@@ -40,6 +49,14 @@ def create_web_app(app: AsyncApp, health: Callable[[], dict[str, Any]]) -> web.A
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(SLACK_PATH, slack_events)
     web_app.router.add_get("/healthz", healthz)
+    if metrics_render is not None:
+        render = metrics_render
+
+        async def metrics(request: web.Request) -> web.Response:
+            # aiohttp refuses a charset inside content_type, so the header is set whole.
+            return web.Response(body=render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+        web_app.router.add_get("/metrics", metrics)
     return web_app
 
 
@@ -61,9 +78,16 @@ def _signature_headers_well_formed(request: web.Request) -> bool:
     )
 
 
-async def serve(web_app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
-    """Serve until `stop` is set, then stop accepting and close."""
-    runner = web.AppRunner(web_app, access_log=None)
+async def serve(
+    web_app: web.Application,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    *,
+    drain_timeout_s: float = DRAIN_TIMEOUT_S,
+) -> None:
+    """Serve until `stop` is set, then stop accepting and finish the lookups in flight."""
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=drain_timeout_s)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
@@ -71,4 +95,29 @@ async def serve(web_app: web.Application, host: str, port: int, stop: asyncio.Ev
     try:
         await stop.wait()
     finally:
+        started = time.monotonic()
+        # Closes the listening socket (new connections are refused), closes idle keep-alive
+        # connections and waits for the HTTP handlers in progress.
         await runner.cleanup()
+        await drain(drain_timeout_s - (time.monotonic() - started))
+
+
+async def drain(timeout_s: float) -> None:
+    """Wait up to `timeout_s` for every other task, then cancel what is left.
+
+    A Slack request is answered as soon as the listener acks; Bolt runs the rest of the
+    listener (the lookup and the reply to the response_url) as a background task that no
+    HTTP handler waits for. Without this wait, a SIGTERM would drop the cards of requests
+    Slack was already told we accepted.
+    """
+    pending = asyncio.all_tasks() - {asyncio.current_task()}
+    if not pending:
+        return
+    log.info("waiting for %d request(s) in flight", len(pending))
+    _, late = await asyncio.wait(pending, timeout=max(0.0, timeout_s))
+    if late:
+        log.warning("cancelling %d request(s) still running after the drain", len(late))
+        for task in late:
+            task.cancel()
+        # Let them unwind before the caller closes the connection pools they use.
+        await asyncio.wait(late, timeout=1.0)

@@ -78,6 +78,7 @@ def create_jobs_client(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     observer: LookupObserver | None = None,
+    on_token_renewal: Callable[[], None] | None = None,
 ) -> JobsClient:
     """Build the client for JOBBOT_API, with its sign-in, endpoint and time budget."""
     demo = settings.api is JobApi.DEMO
@@ -85,7 +86,7 @@ def create_jobs_client(
         transport = DemoTransport()
     http = httpx.AsyncClient(
         base_url=endpoint_for(settings),
-        auth=None if demo else build_auth(settings, transport),
+        auth=None if demo else build_auth(settings, transport, on_token_renewal),
         transport=transport,
         timeout=httpx.Timeout(settings.timeout_s),
         headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
