@@ -42,7 +42,7 @@ def create_app(
         return await next()
 
     app.middleware(inject_deps)
-    app.middleware(Gate(policy, deps.responder))
+    app.middleware(Gate(policy, deps.responder, on_reply=deps.reply_sent))
     register_listeners(app, settings.command)
 
     async def handle_error(error: Exception, context: AsyncBoltContext) -> None:

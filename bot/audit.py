@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +64,17 @@ class Audit:
     started: float = field(default_factory=time.monotonic)
     job_ids: list[int] = field(default_factory=list)
     done: bool = False
+    # Told (kind, seconds) when the request's reply is out: the end-to-end latency metric.
+    on_finish: Callable[[str, float], None] | None = None
 
     def finish(self, outcome: str) -> None:
         """Write the audit line (only the first call writes)."""
         if self.done:
             return
         self.done = True
+        elapsed = time.monotonic() - self.started
+        if self.on_finish is not None:
+            self.on_finish(self.info.kind, elapsed)
         log.info(
             "%s by %s in %s: %s",
             self.info.what,
@@ -84,6 +90,6 @@ class Audit:
                 "what": self.info.what,
                 "job_ids": self.job_ids or None,
                 "outcome": outcome,
-                "duration_ms": round((time.monotonic() - self.started) * 1000, 1),
+                "duration_ms": round(elapsed * 1000, 1),
             },
         )

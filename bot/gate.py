@@ -50,9 +50,15 @@ def _ack_only(**headers: str) -> BoltResponse:
 class Gate:
     """A Bolt middleware: drop retries and duplicates, check access, start the audit."""
 
-    def __init__(self, policy: AccessPolicy, responder: Responder) -> None:
+    def __init__(
+        self,
+        policy: AccessPolicy,
+        responder: Responder,
+        on_reply: Callable[[str, float], None] | None = None,
+    ) -> None:
         self._policy = policy
         self._responder = responder
+        self._on_reply = on_reply
         self._seen = SeenDeliveries()
 
     async def __call__(
@@ -64,7 +70,7 @@ class Gate:
     ) -> BoltResponse:
         """Let a request through to its listener, or answer it here."""
         info = RequestInfo.from_body(body)
-        audit = Audit(info)
+        audit = Audit(info, on_finish=self._on_reply)
         context["audit"] = audit
         # Slack retries an event it thinks we missed; the first delivery is already being
         # handled, so a retry must not post or look up a second time.

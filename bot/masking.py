@@ -22,6 +22,8 @@ _VALUE = r"'[^']*'|\"[^\"]*\"|(?:[^\s,;)'\"&]|&(?![\w.\-]+=))+"
 _KEY_VALUE = re.compile(
     rf"(?P<q>['\"]?)(?P<key>[A-Za-z0-9_.\-]{{1,100}})(?P=q)(?P<sep>\s*[=:]\s*)(?P<value>{_VALUE})"
 )
+_KEY_SEP = re.compile(r"(?P<q>['\"]?)(?P<key>[A-Za-z0-9_.\-]{1,100})(?P=q)\s*[=:]\s*")
+_VALUE_AT = re.compile(_VALUE)
 _FLAG_VALUE = re.compile(
     r"(?P<flag>(?<![A-Za-z])--?(?P<key>[A-Za-z0-9_.\-]{1,100}))(?P<sep>\s+)(?P<value>'[^']*'|\"[^\"]*\"|[^\s'\"-][^\s]*)"
 )
@@ -65,13 +67,16 @@ def _mask_key_values(text: str) -> str:
     # in `error: password=x` the value of `error` holds a credential.
     out: list[str] = []
     pos = 0
-    while match := _KEY_VALUE.search(text, pos):
-        value = match.group("value")
-        if is_secret_name(match.group("key")) or value[:1] in {"'", '"'}:
-            out.append(text[pos : match.start()] + _masked(match))
-            pos = match.end()
-        else:
-            out.append(text[pos : match.start("value")])
-            pos = match.start("value")
+    # The value is read only when it is to be masked, so each character is read a bounded
+    # number of times: `a=a=a=…` stays linear.
+    while key := _KEY_SEP.search(text, pos):
+        if is_secret_name(key.group("key")) or text[key.end() : key.end() + 1] in {"'", '"'}:
+            match = _KEY_VALUE.match(text, key.start())
+            if match is not None and match.start("value") == key.end():
+                out.append(text[pos : match.start()] + _masked(match))
+                pos = match.end()
+                continue
+        out.append(text[pos : key.end()])
+        pos = key.end()
     out.append(text[pos:])
     return "".join(out)

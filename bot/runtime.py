@@ -79,6 +79,7 @@ def build_runtime(
         lookup=JobLookup(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
         # response_urls are Slack's hooks.slack.com; one pool serves every reply.
         responder=Responder(httpx.AsyncClient(timeout=10.0)),
+        metrics=metrics,
     )
     rules = AccessRules(
         users=frozenset(settings.allowed_users),

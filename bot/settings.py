@@ -35,6 +35,12 @@ class AuthScheme(StrEnum):
 
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
+# The variables behind each sign-in scheme, to name them when two are set at once.
+_SCHEME_VARIABLES = {
+    AuthScheme.AKSK: "HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK",
+    AuthScheme.TOKEN: "JOBBOT_AUTH_TOKEN",
+    AuthScheme.IAM_PASSWORD: "JOBBOT_IAM_USER/JOBBOT_IAM_PASSWORD/JOBBOT_IAM_DOMAIN",
+}
 
 
 def _env(name: str) -> AliasChoices:
@@ -136,7 +142,7 @@ class Settings(BaseSettings):
                 "or JOBBOT_AUTH_TOKEN, or JOBBOT_IAM_USER/JOBBOT_IAM_PASSWORD/JOBBOT_IAM_DOMAIN"
             )
         if len(schemes) > 1:
-            names = " and ".join(s.value for s in schemes)
+            names = " and ".join(f"{s.value} ({_SCHEME_VARIABLES[s]})" for s in schemes)
             raise ValueError(f"configure exactly one job API sign-in, not {names}")
         return self
 

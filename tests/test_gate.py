@@ -65,9 +65,10 @@ async def test_access_control(
     assert response.status_code == 200
     fake_slack, fake_jobs = guarded_bot.fake_slack, guarded_bot.fake_jobs
     if allowed:
-        delivered = lambda: bool(
-            fake_slack.posts_to(hook) or fake_slack.calls_to("chat.postMessage")
-        )  # noqa: E731
+
+        def delivered():
+            return bool(fake_slack.posts_to(hook) or fake_slack.calls_to("chat.postMessage"))
+
         await wait_until(delivered)
         assert len(fake_jobs.requests) == 1
         return
@@ -155,6 +156,8 @@ async def test_every_request_writes_one_audit_line(
         (r for r in caplog.records if r.name == "bot.audit"), key=lambda r: r.outcome
     )
     assert (lookup.user, lookup.channel, lookup.what) == ("U0AUD", "C0INCIDENT", "/job 50320")
-    assert lookup.outcome == "ok" and lookup.job_ids == [50320]
-    assert lookup.duration_ms >= 0 and len(lookup.correlation_id) == 12
+    assert lookup.outcome == "ok"
+    assert lookup.job_ids == [50320]
+    assert lookup.duration_ms >= 0
+    assert len(lookup.correlation_id) == 12
     assert usage.outcome == "usage"

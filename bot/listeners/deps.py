@@ -10,12 +10,17 @@ from datetime import UTC, datetime
 from bot.delivery import Responder
 from bot.jobs import errors
 from bot.jobs.lookup import JobLookup
+from bot.metrics import Metrics
 from bot.render.blocks import Message
 from bot.render.card import build_job_card
 from bot.render.messages import lookup_error
 from bot.settings import Settings
 
 log = logging.getLogger("bot.lookup")
+
+
+# Slack's payload types, as the metrics name them.
+REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
 
 
 def utc_now() -> datetime:
@@ -31,6 +36,17 @@ class Deps:
     lookup: JobLookup
     responder: Responder
     clock: Callable[[], datetime] = utc_now
+    metrics: Metrics | None = None
+
+    def reply_sent(self, request_kind: str, seconds: float) -> None:
+        """Record the time from a Slack request to its reply."""
+        if self.metrics is not None:
+            self.metrics.delivered(REPLY_KINDS.get(request_kind, request_kind), seconds)
+
+    def slack_api_error(self, method: str, error: str) -> None:
+        """Count a Slack Web API call that Slack refused."""
+        if self.metrics is not None:
+            self.metrics.slack_api_error(method, error or "unknown")
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ async def handle_job_details(
         try:
             await post_in_thread(client, channel, thread_ts, result.message)
         except SlackApiError as error:
+            deps.slack_api_error("chat.postMessage", slack_error_code(error))
             if slack_error_code(error) not in CANNOT_POST:
                 raise
             log.info("cannot post in channel, answering privately", extra={"channel": channel})

@@ -156,7 +156,5 @@ def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) ->
             )
     detail = fit(mask_secrets(error.message), 300)
     code_part = f"{fit(mask_secrets(error.code), 60, render=code)}: " if error.code else ""
-    return _note(
-        f":warning: The job API refused to show job {job}: {code_part}{detail}{ref}",
-        retry_job=job_id,
-    )
+    # An unclassified 4xx: asking again would get the same answer, so no retry button.
+    return _note(f":warning: The job API refused to show job {job}: {code_part}{detail}{ref}")

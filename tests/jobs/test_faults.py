@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -39,9 +40,8 @@ async def reset(request: web.Request) -> web.StreamResponse:
 
 def status(code: int, body: str | None = None, headers: dict[str, str] | None = None) -> Handler:
     async def answer(request: web.Request) -> web.StreamResponse:
-        text = body or (
-            f'{{"error_code": "APIG.0{code}", "error_msg": "HTTP {code}", "request_id": "r-{code}"}}'
-        )
+        error = {"error_code": f"APIG.0{code}", "error_msg": f"HTTP {code}"}
+        text = body or json.dumps({**error, "request_id": f"r-{code}"})
         return web.Response(
             status=code, text=text, content_type="application/json", headers=headers
         )

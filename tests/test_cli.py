@@ -1,0 +1,105 @@
+"""The `jobbot` command line, run as a real process the way an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.jobs.demo import DEMO_JOB_IDS
+from tests.blockkit import assert_no_unescaped_control, assert_valid_message
+
+REPO = Path(__file__).parents[1]
+
+
+def jobbot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGS` in `cwd` with a minimal environment plus `env`."""
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": str(cwd), "PYTHONPATH": str(REPO)}
+    return subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    return jobbot(tmp_path_factory.mktemp("demo"), "demo")
+
+
+def test_demo_needs_no_configuration_and_exits_0(
+    demo_run: subprocess.CompletedProcess[str],
+) -> None:
+    assert demo_run.returncode == 0, demo_run.stderr
+    assert "Traceback" not in demo_run.stderr
+
+
+def test_demo_prints_a_card_for_every_demo_job(
+    demo_run: subprocess.CompletedProcess[str],
+) -> None:
+    out = demo_run.stdout
+    for job_id in DEMO_JOB_IDS:
+        assert f"Job ID: `{job_id}`" in out, job_id
+    for words in ("my_job_001", "fraud_scoring", "Running exception", "Stopped", "Draft"):
+        assert words in out
+
+
+def test_demo_shows_the_broadcast_name_as_text(demo_run: subprocess.CompletedProcess[str]) -> None:
+    assert "<!channel> *bold* alert_router" in demo_run.stdout
+
+
+def test_demo_never_prints_a_credential(demo_run: subprocess.CompletedProcess[str]) -> None:
+    assert "hunter2" not in demo_run.stdout + demo_run.stderr
+    assert "s3cr3t-kafka" not in demo_run.stdout + demo_run.stderr
+
+
+def test_show_json_prints_the_block_kit_payload(tmp_path: Path) -> None:
+    run = jobbot(tmp_path, "show", "50320", "--json", JOBBOT_API="demo")
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["text"] == "Job 50320 my_job_001: Running"
+    assert_valid_message(payload)
+    assert_no_unescaped_control(payload)
+
+
+def test_serve_with_nothing_configured_names_the_missing_variable(tmp_path: Path) -> None:
+    run = jobbot(tmp_path, "serve")
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "HUAWEICLOUD_SDK_PROJECT_ID" in lines[0]
+    assert "Traceback" not in run.stderr
+
+
+def test_socket_without_an_app_token_names_slack_app_token(tmp_path: Path) -> None:
+    run = jobbot(tmp_path, "socket", JOBBOT_API="demo", SLACK_BOT_TOKEN="xoxb-1-2-abc")
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "SLACK_APP_TOKEN" in lines[0]
+    assert "xoxb-1-2-abc" not in run.stdout + run.stderr
+
+
+def test_show_rejects_an_id_that_is_not_a_number(tmp_path: Path) -> None:
+    run = jobbot(tmp_path, "show", "abc", JOBBOT_API="demo")
+    assert run.returncode != 0
+    assert "'abc' is not a job ID" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_check_without_slack_fails_and_says_slack_is_not_configured(tmp_path: Path) -> None:
+    run = jobbot(tmp_path, "check", JOBBOT_API="demo")
+    assert run.returncode == 1, run.stdout + run.stderr
+    slack_lines = [line for line in run.stdout.splitlines() if "Slack" in line]
+    assert len(slack_lines) == 1
+    assert slack_lines[0].startswith("FAIL")
+    assert "SLACK_BOT_TOKEN" in slack_lines[0]
+    assert any(line.startswith("ok") and "job API" in line for line in run.stdout.splitlines())
