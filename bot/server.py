@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
+BACKLOG = 1024
 # Slack's payloads are small (a message shortcut carries one message, at most ~40 KB of
 # text plus blocks); anything far larger is not from Slack.
 MAX_BODY_BYTES = 512 * 1024
@@ -89,7 +90,9 @@ async def serve(
     """Serve until `stop` is set, then stop accepting and finish the lookups in flight."""
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=drain_timeout_s)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    # Incident channels send bursts (hundreds of commands at once); a short accept queue
+    # would reset connections Slack then reports as failed commands.
+    site = web.TCPSite(runner, host, port, backlog=BACKLOG)
     await site.start()
     log.info("jobbot is listening on http://%s:%d%s", host, port, SLACK_PATH)
     try:

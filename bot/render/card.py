@@ -77,7 +77,8 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
 
 def _status_line(job: Job, now: datetime) -> str:
     line = f"{HEALTH_EMOJI[job.health]} *{escape(job.status_label)}*"
-    if job.status and job.status_label == job.status.strip() and job.health is Health.UNKNOWN:
+    # A status we do not know is shown in words and as the API spelled it, to look it up.
+    if job.status and job.status.strip() and job.health is Health.UNKNOWN:
         line += f" ({code(job.status)})"
     started = from_millis(job.start_time)
     if job.is_running and started:
