@@ -199,14 +199,15 @@ async def test_cached_answers_expire_after_the_ttl(api: FakeJobApi) -> None:
         await client.aclose()
 
 
-async def test_the_dli_answer_maps_to_the_same_card_fields(api: FakeJobApi) -> None:
-    if api.service != "dli":
-        pytest.skip("DLI only")
+async def test_the_dli_answer_maps_to_the_same_card_fields() -> None:
+    api = FakeJobApi(service="dli", jobs={104: DLI_JOB})
+    await api.start()
     client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t"))
     try:
         job = await client.get_job(104)
     finally:
         await client.aclose()
+        await api.stop()
     assert api.requests[0].path == f"/v1.0/{PROJECT_ID}/streaming/jobs/104"
     assert (job.service, job.cluster, job.units, job.manager_units) == ("dli", "flinktest", 2, 1)
     assert job.jar == "FemaleInfoCollection.jar"
