@@ -18,6 +18,7 @@ from bot.render.terminal import render_terminal
 from bot.runtime import build_runtime
 from bot.server import create_web_app, serve
 from bot.settings import JobApi, Settings, describe_error, require
+from bot.workers import run_workers
 
 
 class ConfigError(Exception):
@@ -56,7 +57,7 @@ def _prepare(settings: Settings, *required: str) -> None:
     setup_logging(settings.log_format, settings.log_level, _secrets(settings))
 
 
-async def run_serve(settings: Settings) -> int:
+async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
     """Serve Slack over HTTP until SIGTERM or SIGINT."""
     _prepare(settings, "slack_bot_token", "slack_signing_secret")
     runtime = build_runtime(settings)
@@ -67,7 +68,7 @@ async def run_serve(settings: Settings) -> int:
         loop.add_signal_handler(signum, stop.set)
     web_app = create_web_app(runtime.app, runtime.health, runtime.metrics.render)
     try:
-        await serve(web_app, settings.host, settings.port, stop)
+        await serve(web_app, settings.host, settings.port, stop, reuse_port=reuse_port)
     finally:
         await runtime.aclose()
     return 0
@@ -129,6 +130,12 @@ async def run_demo(show_json: bool) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def _job_id(text: str) -> int:
     from bot.job_ids import parse_job_id
 
@@ -142,7 +149,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="jobbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
+    serve_cmd = commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
+    serve_cmd.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="serving processes sharing the port (default 1)",
+    )
+    # Set on the worker processes that --workers starts.
+    serve_cmd.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     commands.add_parser("socket", help="serve Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     show = commands.add_parser("show", help="print a job's card")
     show.add_argument("job_id", type=_job_id, nargs="+", metavar="JOB_ID")
@@ -165,7 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "demo":
                 return asyncio.run(run_demo(args.json))
             case "serve":
-                return asyncio.run(run_serve(load_settings()))
+                settings = load_settings()
+                if args.workers > 1:
+                    _prepare(settings, "slack_bot_token", "slack_signing_secret")
+                    return run_workers(args.workers)
+                return asyncio.run(run_serve(settings, reuse_port=args.reuse_port))
             case "socket":
                 return asyncio.run(run_socket(load_settings()))
             case "show":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,8 @@ def health(settings: Settings) -> dict[str, Any]:
     """Describe the job API configuration for /healthz (no secrets)."""
     return {
         "status": "ok",
+        # Which worker answered, when `serve --workers N` runs several.
+        "pid": os.getpid(),
         "job_api": {
             "api": settings.api.value,
             "endpoint": endpoint_for(settings),

@@ -86,13 +86,14 @@ async def serve(
     stop: asyncio.Event,
     *,
     drain_timeout_s: float = DRAIN_TIMEOUT_S,
+    reuse_port: bool = False,
 ) -> None:
     """Serve until `stop` is set, then stop accepting and finish the lookups in flight."""
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=drain_timeout_s)
     await runner.setup()
     # Incident channels send bursts (hundreds of commands at once); a short accept queue
     # would reset connections Slack then reports as failed commands.
-    site = web.TCPSite(runner, host, port, backlog=BACKLOG)
+    site = web.TCPSite(runner, host, port, backlog=BACKLOG, reuse_port=reuse_port or None)
     await site.start()
     log.info("jobbot is listening on http://%s:%d%s", host, port, SLACK_PATH)
     try:

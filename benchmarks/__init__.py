@@ -1,0 +1,1 @@
+"""Benchmarks, run on demand: `./dev bench` (see README.md here); not collected by pytest."""
