@@ -113,7 +113,8 @@ def run_manifest(url: str | None, socket_mode: bool) -> int:
     from bot.manifest import build_manifest, to_yaml
 
     # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
-    settings = load_settings(JOBBOT_API=JobApi.DEMO)
+    # The demo's failures are on purpose (IDs 401…503): their log lines would only be noise.
+    settings = load_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
     try:
         manifest = build_manifest(settings.command, url=url, socket_mode=socket_mode)
     except ValueError as error:
@@ -124,9 +125,13 @@ def run_manifest(url: str | None, socket_mode: bool) -> int:
 
 async def run_demo(show_json: bool) -> int:
     """Print the cards of every demo job and of the demo failures."""
-    settings = load_settings(JOBBOT_API=JobApi.DEMO)
+    # The demo's failures are on purpose (IDs 401…503): their log lines would only be noise.
+    settings = load_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
     await run_show(settings, [*DEMO_JOB_IDS, 999999, *DEMO_FAULTS], show_json)
-    print("These are jobbot's cards for the built-in demo jobs. Try `jobbot show 50320`.")
+    print(
+        "These are jobbot's cards for the built-in demo jobs. To see one as Slack receives "
+        "it: JOBBOT_API=demo jobbot show 2003 --json"
+    )
     return 0
 
 
