@@ -14,7 +14,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 log = logging.getLogger(__name__)
 
 GROUP_CACHE_TTL_S = 300.0
-GROUP_LOOKUP_TIMEOUT_S = 2.0
+# A failed lookup is remembered briefly (still refusing), so a burst during a Slack outage
+# does not queue one timeout per request before its acknowledgement.
+GROUP_FAILURE_TTL_S = 30.0
+# All user-group lookups of one request share this budget: the ack must stay within 3 s.
+GROUP_LOOKUP_BUDGET_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -43,42 +47,51 @@ class AccessPolicy:
         self.rules = rules
         self._client = client
         self._clock = clock
+        # group -> (until when the answer holds, its members)
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
-        self._lock = asyncio.Lock()
+        self._in_flight: dict[str, asyncio.Task[frozenset[str]]] = {}
 
     async def refusal(self, user_id: str | None, channel_id: str | None) -> str | None:
         """Return why the request is refused, or None when it is allowed."""
         rules = self.rules
         if rules.channels and channel_id not in rules.channels:
             return "jobbot is not enabled in this channel."
-        if not rules.restricts_people:
-            return None
-        if user_id in rules.users:
+        if not rules.restricts_people or user_id in rules.users:
             return None
         if user_id is not None and rules.usergroups:
-            for group in sorted(rules.usergroups):
-                if user_id in await self._group_members(group):
-                    return None
+            groups = sorted(rules.usergroups)
+            lookups = [asyncio.shield(self._group_members(group)) for group in groups]
+            done, _ = await asyncio.wait(lookups, timeout=GROUP_LOOKUP_BUDGET_S)
+            if any(user_id in lookup.result() for lookup in done):
+                return None
         return "You are not on jobbot's list of allowed users or user groups."
 
-    async def _group_members(self, group: str) -> frozenset[str]:
+    def _group_members(self, group: str) -> asyncio.Future[frozenset[str]]:
+        """Return the group's members: cached, or one lookup shared by every request."""
         cached = self._members.get(group)
-        if cached is not None and self._clock() - cached[0] < GROUP_CACHE_TTL_S:
-            return cached[1]
-        async with self._lock:
-            cached = self._members.get(group)
-            if cached is not None and self._clock() - cached[0] < GROUP_CACHE_TTL_S:
-                return cached[1]
-            try:
-                async with asyncio.timeout(GROUP_LOOKUP_TIMEOUT_S):
-                    response = await self._client.usergroups_users_list(usergroup=group)
-                members = frozenset(str(user) for user in response.get("users") or [])
-            except (SlackApiError, TimeoutError, OSError) as error:
-                # Fail closed, but do not remember the failure: the next request tries again.
-                log.warning(
-                    "could not list user group members",
-                    extra={"usergroup": group, "error": type(error).__name__},
-                )
-                return frozenset()
-            self._members[group] = (self._clock(), members)
-            return members
+        if cached is not None and self._clock() < cached[0]:
+            done: asyncio.Future[frozenset[str]] = asyncio.get_running_loop().create_future()
+            done.set_result(cached[1])
+            return done
+        task = self._in_flight.get(group)
+        if task is None:
+            task = asyncio.create_task(self._fetch(group))
+            self._in_flight[group] = task
+        return task
+
+    async def _fetch(self, group: str) -> frozenset[str]:
+        try:
+            response = await self._client.usergroups_users_list(usergroup=group)
+            members = frozenset(str(user) for user in response.get("users") or [])
+            self._members[group] = (self._clock() + GROUP_CACHE_TTL_S, members)
+        except (SlackApiError, OSError, TimeoutError) as error:
+            # Fail closed: nobody is a member of a group we cannot read.
+            log.warning(
+                "could not list user group members",
+                extra={"usergroup": group, "error": type(error).__name__},
+            )
+            members = frozenset()
+            self._members[group] = (self._clock() + GROUP_FAILURE_TTL_S, members)
+        finally:
+            del self._in_flight[group]
+        return members

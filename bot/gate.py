@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -16,6 +18,8 @@ from bot.access import AccessPolicy
 from bot.audit import Audit, RequestInfo
 from bot.delivery import Responder
 from bot.render.messages import access_denied
+
+log = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW_S = 600.0
 MAX_REMEMBERED = 50_000
@@ -60,6 +64,8 @@ class Gate:
         self._responder = responder
         self._on_reply = on_reply
         self._seen = SeenDeliveries()
+        # Denials sent after the ack; held so they are not garbage-collected mid-flight.
+        self._replies: set[asyncio.Task[None]] = set()
 
     async def __call__(
         self,
@@ -92,5 +98,13 @@ class Gate:
                 headers={"content-type": "application/json"},
             )
         if info.response_url:
-            await self._responder.respond(info.response_url, message)
+            # Ack first: a slow or rate-limited response_url must not hold the 3 s ack.
+            task = asyncio.create_task(self._responder.respond(info.response_url, message))
+            self._replies.add(task)
+            task.add_done_callback(self._reply_done)
         return _ack_only()
+
+    def _reply_done(self, task: asyncio.Task[None]) -> None:
+        self._replies.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not send a denial", exc_info=task.exception())

@@ -81,6 +81,7 @@ class FakeSlack(LoopbackServer):
         self.retry_after_s = 1
         self.hook_status = 200
         self.usergroups: dict[str, list[str]] = {}
+        self.usergroups_delay_s = 0.0
         self._ts = 1700000000.000100
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/hooks/{hook}", self._hook)
@@ -136,6 +137,7 @@ class FakeSlack(LoopbackServer):
             self._ts += 1
             return web.json_response({"ok": True, "channel": channel, "ts": f"{self._ts:.6f}"})
         if method == "usergroups.users.list":
+            await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
         return web.json_response({"ok": True})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -161,3 +162,31 @@ async def test_every_request_writes_one_audit_line(
     assert lookup.duration_ms >= 0
     assert len(lookup.correlation_id) == 12
     assert usage.outcome == "usage"
+
+
+async def test_a_denial_does_not_hold_the_ack_when_response_url_is_slow(
+    guarded_bot: Jobbot,
+) -> None:
+    """Slack answers the response_url with 429: the button is still acknowledged at once."""
+    guarded_bot.fake_slack.hook_status = 429
+    started = time.monotonic()
+    response = await send(guarded_bot, "button", "U0STRANGER", "C0INCIDENT", "slow-denial")
+    assert response.status_code == 200
+    assert time.monotonic() - started < 1.0
+    assert guarded_bot.fake_jobs.requests == []
+
+
+async def test_slow_user_group_lookups_do_not_queue_up_before_the_acks(
+    guarded_bot: Jobbot,
+) -> None:
+    """usergroups.users.list takes 3 s: four concurrent commands are all refused within ~1 s."""
+    guarded_bot.fake_slack.usergroups_delay_s = 3.0
+    started = time.monotonic()
+    responses = await asyncio.gather(
+        *(send(guarded_bot, "command", "U0ONCALL", "C0OPS", f"slow-{n}") for n in range(4))
+    )
+    elapsed = time.monotonic() - started
+    assert [r.status_code for r in responses] == [200] * 4
+    assert elapsed < 2.0
+    assert all("not on jobbot's list" in r.json()["text"] for r in responses)
+    assert len(guarded_bot.fake_slack.calls_to("usergroups.users.list")) <= 1
