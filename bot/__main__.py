@@ -16,7 +16,7 @@ from bot.listeners.deps import look_up
 from bot.logs import setup_logging
 from bot.render.terminal import render_terminal
 from bot.runtime import build_runtime
-from bot.server import create_web_app, serve
+from bot.server import DRAIN_TIMEOUT_S, CannotListen, create_web_app, drain, serve
 from bot.settings import JobApi, Settings, describe_error, require
 from bot.workers import run_workers
 
@@ -35,26 +35,12 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(str(error)) from None
 
 
-def _secrets(settings: Settings) -> list[str]:
-    values = [
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.sk,
-        settings.ak,
-        settings.security_token,
-        settings.auth_token,
-        settings.iam_password,
-    ]
-    return [v.get_secret_value() for v in values if v is not None]
-
-
 def _prepare(settings: Settings, *required: str) -> None:
     try:
         require(settings, *required)
     except ValueError as error:
         raise ConfigError(str(error)) from None
-    setup_logging(settings.log_format, settings.log_level, _secrets(settings))
+    setup_logging(settings.log_format, settings.log_level, settings.secret_values())
 
 
 async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
@@ -62,13 +48,12 @@ async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
     _prepare(settings, "slack_bot_token", "slack_signing_secret")
     runtime = build_runtime(settings)
     assert runtime.app is not None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    stop = _stop_on_signals()
     web_app = create_web_app(runtime.app, runtime.health, runtime.metrics.render)
     try:
         await serve(web_app, settings.host, settings.port, stop, reuse_port=reuse_port)
+    except CannotListen as error:
+        raise ConfigError(f"JOBBOT_HOST/JOBBOT_PORT: {error}") from None
     finally:
         await runtime.aclose()
     return 0
@@ -83,11 +68,25 @@ async def run_socket(settings: Settings) -> int:
     assert settings.slack_app_token is not None
     assert runtime.app is not None
     handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+    stop = _stop_on_signals()
     try:
-        await handler.start_async()  # type: ignore[no-untyped-call]
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        await stop.wait()
+        # Stop taking requests, then let the lookups in flight finish, as `serve` does.
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await drain(DRAIN_TIMEOUT_S)
     finally:
         await runtime.aclose()
     return 0
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """Return an event set by SIGTERM (docker stop, Kubernetes) or SIGINT (Ctrl-C)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
 
 
 async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) -> int:
@@ -113,8 +112,7 @@ def run_manifest(url: str | None, socket_mode: bool) -> int:
     from bot.manifest import build_manifest, to_yaml
 
     # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
-    # The demo's failures are on purpose (IDs 401…503): their log lines would only be noise.
-    settings = load_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
+    settings = load_settings(JOBBOT_API=JobApi.DEMO)
     try:
         manifest = build_manifest(settings.command, url=url, socket_mode=socket_mode)
     except ValueError as error:

@@ -8,7 +8,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.jobs import errors
 from bot.jobs.service import endpoint_for
-from bot.logs import setup_logging
+from bot.logs import RedactSecrets, setup_logging
+from bot.masking import mask_secrets
 from bot.runtime import Runtime, build_runtime
 from bot.settings import JobApi, Settings
 
@@ -62,7 +63,7 @@ async def check_slack(runtime: Runtime) -> tuple[bool, str]:
 
 async def run_check(settings: Settings) -> int:
     """Print one line per check; exit status 0 only if every check passed."""
-    setup_logging(settings.log_format, "ERROR")
+    setup_logging(settings.log_format, "ERROR", settings.secret_values())
     print(f"settings: ok (JOBBOT_API={settings.api.value})")
     runtime = build_runtime(settings, with_app=False)
     results = []
@@ -71,8 +72,11 @@ async def run_check(settings: Settings) -> int:
         results.append(await check_slack(runtime))
     finally:
         await runtime.aclose()
+    # The gateway echoes the canonical request (signed headers included, such as
+    # X-Security-Token) in its errors: mask credential-looking values and redact our secrets.
+    redact = RedactSecrets(settings.secret_values()).redact
     for ok, line in results:
-        print(("ok   " if ok else "FAIL ") + line)
+        print(("ok   " if ok else "FAIL ") + redact(mask_secrets(line)))
     if settings.api is JobApi.DEMO:
         print("note: JOBBOT_API=demo serves built-in sample jobs, not your cloud's")
     return 0 if all(ok for ok, _ in results) else 1

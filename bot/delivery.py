@@ -12,8 +12,8 @@ import httpx
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.jobs.client import parse_retry_after
 from bot.render.blocks import Message
+from bot.retry_after import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +67,13 @@ class Responder:
             payload["replace_original"] = True
         else:
             payload["response_type"] = response_type
-        for attempt in range(MAX_429_RETRIES + 1):
+        attempt = 0
+        while True:
             response = await self._http.post(url, json=payload)
-            if response.status_code != 429 or attempt == MAX_429_RETRIES:
+            retry_after = response.headers.get("retry-after")
+            if not await _waited_out_429(response.status_code, retry_after, attempt):
                 break
-            await asyncio.sleep(_retry_after(response.headers.get("retry-after")))
+            attempt += 1
         if response.status_code >= 400:
             log.warning(
                 "response_url refused the message",
@@ -87,7 +89,8 @@ async def post_in_thread(
     client: AsyncWebClient, channel: str, thread_ts: str, message: Message
 ) -> None:
     """Post a message as a reply in a thread; raises SlackApiError when Slack refuses."""
-    for attempt in range(MAX_429_RETRIES + 1):
+    attempt = 0
+    while True:
         try:
             await client.chat_postMessage(
                 channel=channel,
@@ -99,11 +102,10 @@ async def post_in_thread(
             )
             return
         except SlackApiError as error:
-            # chat.postMessage allows about one message per second per channel; Slack
-            # answers 429 with Retry-After past that, and the card must still arrive.
-            if error.response.status_code != 429 or attempt == MAX_429_RETRIES:
+            retry_after = error.response.headers.get("Retry-After")
+            if not await _waited_out_429(error.response.status_code, retry_after, attempt):
                 raise
-            await asyncio.sleep(_retry_after(error.response.headers.get("Retry-After")))
+            attempt += 1
 
 
 def slack_error_code(error: SlackApiError) -> str:
@@ -112,6 +114,15 @@ def slack_error_code(error: SlackApiError) -> str:
     return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
-def _retry_after(value: str | None) -> float:
-    wait = parse_retry_after(value)
-    return min(MAX_RETRY_AFTER_S, wait if wait is not None else 1.0)
+async def _waited_out_429(status: int, retry_after: str | None, retries_so_far: int) -> bool:
+    """Sleep out Slack's 429 and say whether to send again.
+
+    chat.postMessage allows about one message per second per channel and response_urls
+    have limits too; past them Slack answers 429 with Retry-After, and the card must
+    still arrive.
+    """
+    if status != 429 or retries_so_far >= MAX_429_RETRIES:
+        return False
+    wait = parse_retry_after(retry_after)
+    await asyncio.sleep(min(MAX_RETRY_AFTER_S, wait if wait is not None else 1.0))
+    return True

@@ -15,6 +15,7 @@ _SECRET_WORDS = (
     "apikey",
     "privatekey",
     "credential",
+    "authorization",
 )
 _SECRET_SHORT_NAMES = {"ak", "sk", "pass"}
 # An unquoted value ends at `&name=`, so `?user=etl&password=…` in a JDBC URL is two pairs.
@@ -30,6 +31,8 @@ _FLAG_VALUE = re.compile(
 _URL_USERINFO = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,31}://)(?P<user>[^\s:/@]*):[^\s/@]+@"
 )
+# `Authorization: Bearer eyJ…` / `Basic dXNl…`: the scheme word stays, the credential goes.
+_AUTH_SCHEME_VALUE = re.compile(r"(?i)\b(?P<scheme>bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}")
 MASK = "***"
 
 
@@ -59,8 +62,9 @@ def mask_secrets(text: str) -> str:
     """Mask values that look like credentials: `password=…`, `--token …`, SQL options, URLs."""
     # Every form masked below needs one of these; most fields (names, statuses, IDs) have
     # none, and this runs on every string of every job.
-    if "=" not in text and ":" not in text and "-" not in text:
+    if "=" not in text and ":" not in text and "-" not in text and " " not in text:
         return text
+    text = _AUTH_SCHEME_VALUE.sub(lambda m: f"{m.group('scheme')} {MASK}", text)
     text = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{MASK}@", text)
     text = _mask_key_values(text)
     return _FLAG_VALUE.sub(_masked, text)

@@ -20,9 +20,13 @@ BACKLOG = 1024
 # Slack's payloads are small (a message shortcut carries one message, at most ~40 KB of
 # text plus blocks); anything far larger is not from Slack.
 MAX_BODY_BYTES = 512 * 1024
-# How long a SIGTERM waits for the lookups in flight; Docker and Kubernetes send SIGKILL
-# after 10 s (docker stop) or 30 s (terminationGracePeriodSeconds).
-DRAIN_TIMEOUT_S = 10.0
+# How long a SIGTERM waits for the lookups in flight. Docker sends SIGKILL 10 s after
+# SIGTERM (docker stop), so the drain, the 1 s unwind and closing must all fit in 10 s.
+DRAIN_TIMEOUT_S = 8.5
+
+
+class CannotListen(Exception):
+    """The server cannot listen on the configured host and port."""
 
 
 def create_web_app(
@@ -94,7 +98,11 @@ async def serve(
     # Incident channels send bursts (hundreds of commands at once); a short accept queue
     # would reset connections Slack then reports as failed commands.
     site = web.TCPSite(runner, host, port, backlog=BACKLOG, reuse_port=reuse_port or None)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     log.info("jobbot is listening on http://%s:%d%s", host, port, SLACK_PATH)
     try:
         await stop.wait()

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         # A shared .env may feed other tools too; keys we do not know are not ours to reject.
         extra="ignore",
+        # `SLACK_SIGNING_SECRET=` in a .env means "not set", not "the empty secret".
+        env_ignore_empty=True,
         case_sensitive=False,
         populate_by_name=True,
         frozen=True,
@@ -111,6 +113,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("slack_api_url", mode="after")
+    @classmethod
+    def _trailing_slash(cls, value: HttpUrl) -> HttpUrl:
+        # slack_sdk joins method names onto it: without the slash, ".../api" + "auth.test"
+        # would become ".../auth.test".
+        text = str(value)
+        return value if text.endswith("/") else HttpUrl(text + "/")
 
     @field_validator("visibility", "log_format", "api", mode="before")
     @classmethod
@@ -170,11 +180,27 @@ class Settings(BaseSettings):
             schemes.append(AuthScheme.IAM_PASSWORD)
         return schemes
 
+    def secret_values(self) -> list[str]:
+        """Return every configured secret, for redaction wherever text leaves the process."""
+        secrets = [
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.ak,
+            self.sk,
+            self.security_token,
+            self.auth_token,
+            self.iam_password,
+        ]
+        return [s.get_secret_value() for s in secrets if s is not None]
+
     @property
     def auth_scheme(self) -> AuthScheme:
-        """Return the one sign-in scheme in use."""
-        schemes = self.configured_schemes()
-        return schemes[0] if schemes else AuthScheme.NONE
+        """Return the one sign-in scheme in use (none for the demo, whatever else is set)."""
+        if self.api is JobApi.DEMO:
+            return AuthScheme.NONE
+        # Validated at construction for cs/dli: exactly one, none half-set.
+        return self.configured_schemes()[0]
 
 
 # Field name -> the environment variable a user sets, for error messages.

@@ -79,3 +79,38 @@ async def test_check_fails_when_slack_rejects_the_token(fake_jobs, fake_slack, c
     out = capsys.readouterr().out
     assert status == 1
     assert "FAIL Slack: auth.test failed: invalid_auth" in out
+
+
+async def test_check_never_prints_a_secret_the_gateway_echoes(
+    fake_jobs, fake_slack, capsys
+) -> None:
+    """APIG echoes the canonical request on a bad signature, signed headers and all."""
+    from aiohttp import web
+
+    async def echo(request, body):
+        canonical = "|".join(f"{k.lower()}:{v}" for k, v in request.headers.items())
+        return web.json_response(
+            {
+                "error_code": "APIGW.0303",
+                "error_msg": "Incorrect app authentication information: verify signature "
+                f"fail, canonicalRequest:GET|{request.path}/||{canonical}",
+                "request_id": "r-echo",
+            },
+            status=401,
+        )
+
+    fake_jobs.check_auth = echo
+    status = await run_check(
+        settings(
+            fake_jobs,
+            fake_slack,
+            HUAWEICLOUD_SDK_AK=AK,
+            HUAWEICLOUD_SDK_SK=SK,
+            HUAWEICLOUD_SDK_SECURITY_TOKEN="sts-token-that-must-not-print",
+        )
+    )
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "APIG.0303" in out
+    assert "sts-token-that-must-not-print" not in out
+    assert SK not in out

@@ -62,7 +62,6 @@ class IamTokenSource:
         self._token: str | None = None
         self._expires_at = datetime.min.replace(tzinfo=UTC)
         self._refused_until = datetime.min.replace(tzinfo=UTC)
-        self.sign_ins = 0
 
     def __repr__(self) -> str:
         return f"IamTokenSource(url={self._url!r}, user={self._user!r}, password=***)"
@@ -106,7 +105,6 @@ class IamTokenSource:
                 "scope": {"project": {"id": self._project_id}},
             }
         }
-        self.sign_ins += 1
         if self._on_renewal is not None:
             self._on_renewal()
         try:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import httpx
 
@@ -17,6 +15,7 @@ from bot.jobs import errors
 from bot.jobs.endpoints import job_path
 from bot.jobs.models import Job
 from bot.jobs.wire import Service, decode_job
+from bot.retry_after import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -141,19 +140,3 @@ class JobsClient:
         if close_auth is not None:
             await close_auth()
         await self._http.aclose()
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Read a Retry-After header in seconds or as an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())

@@ -14,11 +14,11 @@ from bot.render.blocks import Message
 from bot.render.messages import help_message, invalid_job_id, usage_error
 
 
-def parse_command(command: str, text: str) -> int | Message:
+def parse_command(command: str, text: str, visibility: str = "ephemeral") -> int | Message:
     """Read the command's text: a job ID, or the message to answer at once."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].lower() == "help"):
-        return help_message(command)
+        return help_message(command, visibility)
     if len(words) == 2 and words[0].lower() == "show":
         argument = words[1]
     elif len(words) == 1:
@@ -33,7 +33,11 @@ async def handle_job_command(
     ack: AsyncAck, command: dict[str, Any], deps: Deps, audit: Audit
 ) -> None:
     """Answer `/job`: help and usage errors at once, the card after the lookup."""
-    parsed = parse_command(command.get("command") or deps.settings.command, command.get("text", ""))
+    parsed = parse_command(
+        command.get("command") or deps.settings.command,
+        command.get("text", ""),
+        deps.settings.visibility,
+    )
     if isinstance(parsed, Message):
         # Answered in the acknowledgement itself: instant, and it spends no response_url use.
         await ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")

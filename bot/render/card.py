@@ -17,7 +17,7 @@ from bot.render.blocks import (
     section_block,
 )
 from bot.render.refs import JobRef
-from bot.render.text import code, code_block, date_token, duration, escape, fit, mask_secrets
+from bot.render.text import code, code_block, date_token, duration, escape, fit
 
 HEALTH_EMOJI: dict[Health, str] = {
     Health.GOOD: ":large_green_circle:",
@@ -52,7 +52,10 @@ def notification_text(job: Job, job_id: int) -> str:
 
 
 def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
-    """Build the card for a job; `now` stands in when the API sent no `current_time`."""
+    """Build the card for a job; `now` stands in when the API sent no `current_time`.
+
+    The Job model has already masked credential-looking values in every string it holds.
+    """
     blocks: list[dict[str, Any]] = [
         header_block(f"{HEALTH_SIGN[job.health]} {job_title(job, job_id)}"),
         section_block(_status_line(job, now)),
@@ -65,7 +68,7 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
     if program:
         blocks.append(section_block(program))
     if job.desc and job.desc.strip():
-        blocks.append(context_block(fit(mask_secrets(job.desc.strip()), FIELD_LIMIT)))
+        blocks.append(context_block(fit(job.desc.strip(), FIELD_LIMIT)))
     blocks.append(
         actions_block(
             BlockId.JOB_ACTIONS,
@@ -85,7 +88,7 @@ def _status_line(job: Job, now: datetime) -> str:
         until = from_millis(job.current_time) or now
         line += f" for {duration((until - started).total_seconds())}"
     if job.status_desc and job.status_desc.strip():
-        line += "\n" + fit(mask_secrets(job.status_desc.strip()), 2000)
+        line += "\n" + fit(job.status_desc.strip(), 2000)
     return fit(line, SECTION_LIMIT, render=lambda s: s)
 
 
@@ -157,14 +160,14 @@ def _program(job: Job) -> str | None:
     if job.is_jar:
         lines = []
         if job.jar:
-            lines.append(f"*JAR* {fit(mask_secrets(job.jar), 500, render=code)}")
+            lines.append(f"*JAR* {fit(job.jar, 500, render=code)}")
         if job.main_class:
             lines.append(f"*Main class* {fit(job.main_class, 300, render=code)}")
         if job.args and job.args.strip():
-            lines.append(f"*Arguments* {fit(mask_secrets(job.args.strip()), 1500, render=code)}")
+            lines.append(f"*Arguments* {fit(job.args.strip(), 1500, render=code)}")
         return "\n".join(lines) or None
     if job.sql_body and job.sql_body.strip():
-        sql = mask_secrets(job.sql_body.strip())
+        sql = job.sql_body.strip()
         lines = sql.splitlines()
         preview = "\n".join(lines[:SQL_PREVIEW_LINES])
         if len(lines) > SQL_PREVIEW_LINES:

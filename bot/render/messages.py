@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.ids import ActionId, BlockId
 from bot.jobs import errors
+from bot.masking import mask_secrets
 from bot.render.blocks import Message, actions_block, button, context_block, section_block
 from bot.render.refs import JobRef
-from bot.render.text import code, escape, fit, mask_secrets
+from bot.render.text import code, escape, fit
 
 RECOGNISED_FORMS = (
     "`job 50320`, `job #50320`, `job id 50320`, `job_id: 50320`, `job_id=50320`, "
@@ -28,12 +29,13 @@ def _note(text: str, *, retry_job: int | None = None) -> Message:
     return Message(text=text.replace("*", ""), blocks=blocks)
 
 
-def help_message(command: str) -> Message:
+def help_message(command: str, visibility: str = "ephemeral") -> Message:
     """Explain what jobbot does and how to ask it."""
     cmd = escape(command)
+    who = "only you see it" if visibility == "ephemeral" else "posted in the channel"
     text = (
         f"*{cmd} shows a Flink job's status, timing and configuration.*\n"
-        f"• `{cmd} 50320` or `{cmd} show 50320`: the job card (only you see it)\n"
+        f"• `{cmd} 50320` or `{cmd} show 50320`: the job card ({who})\n"
         f"• `{cmd} help`: this help\n"
         "• On any message, *More actions → Job details* finds the job IDs in it "
         "(an alert, a log line, a console link) and posts their cards in its thread.\n"

@@ -6,15 +6,12 @@ import re
 from typing import Any
 
 from bot.render.blocks import Message
+from bot.render.card import HEALTH_EMOJI, HEALTH_SIGN
 
 _DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 _CHANNEL_LINK = re.compile(r"<#([A-Z0-9]+)>")
 _EMOJI = {
-    ":large_green_circle:": "🟢",
-    ":large_blue_circle:": "🔵",
-    ":red_circle:": "🔴",
-    ":white_circle:": "⚪",
-    ":grey_question:": "❔",
+    **{HEALTH_EMOJI[health]: HEALTH_SIGN[health] for health in HEALTH_EMOJI},
     ":mag:": "🔍",
     ":lock:": "🔒",
     ":hourglass:": "⏳",

@@ -6,10 +6,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.masking import MASK, is_secret_name, mask_secrets
-
-__all__ = ["MASK", "is_secret_name", "mask_secrets"]
-
 CUT_MARKER = "… (cut)"
 # The start of an entity left at a cut in already-escaped text (`&am`): Slack would show it.
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")

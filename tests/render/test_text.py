@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.masking import mask_secrets
 from bot.render.text import (
     CUT_MARKER,
     code,
@@ -17,7 +18,6 @@ from bot.render.text import (
     duration,
     escape,
     fit,
-    mask_secrets,
 )
 
 # --- escape -------------------------------------------------------------------------------
