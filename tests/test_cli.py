@@ -103,3 +103,27 @@ def test_check_without_slack_fails_and_says_slack_is_not_configured(tmp_path: Pa
     assert slack_lines[0].startswith("FAIL")
     assert "SLACK_BOT_TOKEN" in slack_lines[0]
     assert any(line.startswith("ok") and "job API" in line for line in run.stdout.splitlines())
+
+
+def test_serve_on_an_unusable_host_says_so_in_one_line(tmp_path: Path) -> None:
+    result = jobbot(
+        tmp_path,
+        "serve",
+        JOBBOT_API="demo",
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s3cret",
+        JOBBOT_HOST="no.such.host.invalid",
+    )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("jobbot: configuration error: JOBBOT_HOST/JOBBOT_PORT: cannot listen")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_empty_signing_secret_counts_as_missing(tmp_path: Path) -> None:
+    """`SLACK_SIGNING_SECRET=` must not start a server that answers every request with 500."""
+    result = jobbot(
+        tmp_path, "serve", JOBBOT_API="demo", SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=""
+    )
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET is required" in result.stderr

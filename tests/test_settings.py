@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from bot.settings import AuthScheme, JobApi, Settings, describe_error
+from tests.conftest import make_settings
 
 # variable -> (value set, attribute, value read back). Read with JOBBOT_API=demo, which needs
 # no sign-in, so each variable can be set on its own.
@@ -304,3 +305,17 @@ def test_comma_lists_are_read_from_dotenv(workdir: Path) -> None:
 def test_unknown_keys_in_a_shared_dotenv_are_ignored(workdir: Path) -> None:
     (workdir / ".env").write_text("JOBBOT_API=demo\nDATABASE_URL=postgres://x\nOTHER=1\n")
     assert Settings().api is JobApi.DEMO
+
+
+def test_the_demo_ignores_leftover_sign_in_variables() -> None:
+    """A half AK/SK pair left in .env must not break /healthz or check in demo mode."""
+    from bot.runtime import health
+
+    settings = make_settings(JOBBOT_API="demo", HUAWEICLOUD_SDK_AK="leftover")
+    assert settings.auth_scheme.value == "none (demo)"
+    assert health(settings)["job_api"]["sign_in"] == "none (demo)"
+
+
+def test_slack_api_url_gets_the_trailing_slash_slack_sdk_needs() -> None:
+    settings = make_settings(JOBBOT_API="demo", SLACK_API_URL="https://slack.example.com/api")
+    assert str(settings.slack_api_url) == "https://slack.example.com/api/"
