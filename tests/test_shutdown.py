@@ -51,12 +51,9 @@ async def refuses_connections(port: int) -> bool:
     return False
 
 
-@pytest.fixture
-async def served(
-    fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path: Path
-) -> AsyncIterator[Served]:
-    port = free_port()
-    env = {
+def serve_env(fake_slack: FakeSlack, fake_jobs: FakeJobApi, port: int) -> dict[str, str]:
+    """The environment of a `python -m bot serve` child process wired to the fakes."""
+    return {
         "PATH": "/usr/bin:/bin",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -68,6 +65,14 @@ async def served(
         "JOBBOT_HOST": "127.0.0.1",
         "JOBBOT_PORT": str(port),
     }
+
+
+@pytest.fixture
+async def served(
+    fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path: Path
+) -> AsyncIterator[Served]:
+    port = free_port()
+    env = serve_env(fake_slack, fake_jobs, port)
     log = tmp_path / "jobbot.log"
     with log.open("wb") as output:
         # cwd: an empty directory, so no .env of the developer's is read.

@@ -11,27 +11,16 @@ from pathlib import Path
 import httpx
 
 from bot.server import SLACK_PATH
-from tests.conftest import BOT_TOKEN, PROJECT_ID, SIGNING_SECRET
+from tests.conftest import SIGNING_SECRET
 from tests.fakes import FakeJobApi, FakeSlack, command_body, slack_headers, wait_until
-from tests.test_shutdown import free_port
+from tests.test_shutdown import free_port, serve_env
 
 
 async def test_workers_share_the_port_and_all_stop_on_sigterm(
     fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "JOBBOT_API": "cs",
-        "JOBBOT_ENDPOINT": fake_jobs.url,
-        "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID,
-        "JOBBOT_AUTH_TOKEN": "iam-token-for-tests",
-        "JOBBOT_HOST": "127.0.0.1",
-        "JOBBOT_PORT": str(port),
-    }
+    env = serve_env(fake_slack, fake_jobs, port)
     log = tmp_path / "jobbot.log"
     with log.open("wb") as output:
         parent = await asyncio.create_subprocess_exec(
