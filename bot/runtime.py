@@ -30,7 +30,11 @@ class Runtime:
     deps: Deps
     slack: AsyncWebClient
     app: AsyncApp | None
-    metrics: Metrics
+
+    @property
+    def metrics(self) -> Metrics:
+        """Return the metrics every part of this runtime reports to."""
+        return self.deps.metrics
 
     async def aclose(self) -> None:
         """Close every connection pool."""
@@ -94,4 +98,4 @@ def build_runtime(
         if with_app
         else None
     )
-    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app, metrics=metrics)
+    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app)

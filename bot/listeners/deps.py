@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.delivery import Responder
@@ -36,17 +36,15 @@ class Deps:
     lookup: JobLookup
     responder: Responder
     clock: Callable[[], datetime] = utc_now
-    metrics: Metrics | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""
-        if self.metrics is not None:
-            self.metrics.delivered(REPLY_KINDS.get(request_kind, request_kind), seconds)
+        self.metrics.delivered(REPLY_KINDS.get(request_kind, request_kind), seconds)
 
     def slack_api_error(self, method: str, error: str) -> None:
         """Count a Slack Web API call that Slack refused."""
-        if self.metrics is not None:
-            self.metrics.slack_api_error(method, error or "unknown")
+        self.metrics.slack_api_error(method, error or "unknown")
 
 
 @dataclass(frozen=True)
