@@ -76,7 +76,7 @@ class Gate:
     ) -> BoltResponse:
         """Let a request through to its listener, or answer it here."""
         info = RequestInfo.from_body(body)
-        audit = Audit(info, on_finish=self._on_reply)
+        audit = Audit(info)
         context["audit"] = audit
         # Slack retries an event it thinks we missed; the first delivery is already being
         # handled, so a retry must not post or look up a second time.
@@ -86,6 +86,8 @@ class Gate:
         if info.delivery_id and not self._seen.first_time(info.delivery_id):
             audit.finish("ignored: duplicate delivery")
             return _ack_only()
+        # From here on the request gets a reply (a card, an error or a denial): time it.
+        audit.on_finish = self._on_reply
         refusal = await self._policy.refusal(info.user, info.channel)
         if refusal is None:
             return await next()

@@ -182,3 +182,21 @@ def test_each_metrics_has_its_own_registry() -> None:
     one.cache_hit()
     assert value(one.render().decode(), "jobbot_cache_hits_total") == 1
     assert value(two.render().decode(), "jobbot_cache_hits_total") == 0
+
+
+async def test_ignored_slack_retries_are_not_timed_as_replies(fake_slack, fake_jobs) -> None:
+    """A retry or duplicate gets no reply, so it must not count in request_to_reply."""
+    from tests.conftest import settings_for, start_jobbot, stop_jobbot
+    from tests.fakes import command_body, wait_until
+
+    bot = await start_jobbot(settings_for(fake_slack, fake_jobs), fake_slack, fake_jobs)
+    try:
+        body = command_body("50320", fake_slack.hook_url("once"))
+        await bot.post(body)
+        await wait_until(lambda: bool(fake_slack.posts_to("once")))
+        await bot.post(body, **{"X-Slack-Retry-Num": "1"})
+        await bot.post(body)  # the same delivery again
+        text = bot.runtime.metrics.render().decode()
+    finally:
+        await stop_jobbot(bot)
+    assert 'jobbot_request_to_reply_seconds_count{kind="command"} 1.0' in text
