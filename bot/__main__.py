@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.jobs.demo import DEMO_FAULTS, DEMO_JOB_IDS
-from bot.listeners.deps import look_up
-from bot.logs import setup_logging
+from bot.ops.logs import setup_logging
+from bot.ops.settings import JobApi, Settings, describe_error, require
+from bot.ops.workers import run_workers
 from bot.render.terminal import render_terminal
 from bot.runtime import build_runtime
-from bot.server import DRAIN_TIMEOUT_S, CannotListen, create_web_app, drain, serve
-from bot.settings import JobApi, Settings, describe_error, require
-from bot.workers import run_workers
+from bot.slack.server import DRAIN_TIMEOUT_S, CannotListen, create_web_app, drain, serve
+from bot.usecases.show_job import show_job
 
 
 class ConfigError(Exception):
@@ -96,7 +96,7 @@ async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) ->
     failed = False
     try:
         for job_id in job_ids:
-            result = await look_up(runtime.deps, job_id)
+            result = await show_job(runtime.deps.jobs, job_id, now=runtime.deps.clock())
             failed = failed or not result.ok
             if as_json:
                 print(json.dumps(result.message.as_payload(), indent=2, ensure_ascii=False))
@@ -109,7 +109,7 @@ async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) ->
 
 def run_manifest(url: str | None, socket_mode: bool) -> int:
     """Print the Slack app manifest for this deployment as YAML."""
-    from bot.manifest import build_manifest, to_yaml
+    from bot.ops.manifest import build_manifest, to_yaml
 
     # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
     settings = load_settings(JOBBOT_API=JobApi.DEMO)
@@ -140,7 +140,7 @@ def _positive(text: str) -> int:
 
 
 def _job_id(text: str) -> int:
-    from bot.job_ids import parse_job_id
+    from bot.usecases.job_ids import parse_job_id
 
     job_id = parse_job_id(text)
     if job_id is None:
@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "manifest":
                 return run_manifest(args.url, args.socket)
             case "check":
-                from bot.check import run_check
+                from bot.ops.check import run_check
 
                 return asyncio.run(run_check(load_settings()))
     except ConfigError as error:

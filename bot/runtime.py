@@ -10,15 +10,15 @@ import httpx
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import AccessPolicy, AccessRules
-from bot.app import create_app
-from bot.delivery import Responder
+from bot.jobs.cache import JobCache
 from bot.jobs.client import JobsClient
-from bot.jobs.lookup import JobLookup
 from bot.jobs.service import create_jobs_client, endpoint_for
-from bot.listeners.deps import Deps
-from bot.metrics import Metrics
-from bot.settings import Settings
+from bot.ops.metrics import Metrics
+from bot.ops.settings import Settings
+from bot.slack.access import AccessPolicy, AccessRules
+from bot.slack.app import create_app
+from bot.slack.delivery import Responder
+from bot.slack.deps import Deps
 
 
 @dataclass
@@ -83,7 +83,7 @@ def build_runtime(
     )
     deps = Deps(
         settings=settings,
-        lookup=JobLookup(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
+        jobs=JobCache(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
         # response_urls are Slack's hooks.slack.com; one pool serves every reply.
         responder=Responder(httpx.AsyncClient(timeout=10.0)),
         metrics=metrics,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.logs import setup_logging
+from bot.ops.logs import setup_logging
 from tests.conftest import (
     PROJECT_ID,
     SIGNING_SECRET,

@@ -14,8 +14,8 @@ import httpx
 from bot.jobs import errors
 from bot.jobs.endpoints import job_path
 from bot.jobs.models import Job
+from bot.jobs.retry_after import parse_retry_after
 from bot.jobs.wire import Service, decode_job
-from bot.retry_after import parse_retry_after
 
 log = logging.getLogger(__name__)
 

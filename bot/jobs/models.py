@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.masking import mask_secrets
+from bot.jobs.masking import mask_secrets
 
 
 def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -92,49 +92,23 @@ class Health(StrEnum):
     UNKNOWN = "unknown"
 
 
-# Machine status -> (what a person reads, health). The English names follow the console's
-# labels as the reference infers them from the DLI ZH names.
-STATUSES: dict[str, tuple[str, Health]] = {
-    "job_init": ("Draft", Health.IDLE),
-    "job_submitting": ("Submitting", Health.BUSY),
-    "job_submit_fail": ("Submission failed", Health.BAD),
-    "job_running": ("Running", Health.GOOD),
-    "job_running_exception": ("Running exception", Health.BAD),
-    "job_downloading": ("Downloading", Health.BUSY),
-    "job_idle": ("Idle", Health.IDLE),
-    "job_canceling": ("Stopping", Health.BUSY),
-    "job_cancel_success": ("Stopped", Health.IDLE),
-    "job_cancel_fail": ("Stopping failed", Health.BAD),
-    "job_savepointing": ("Creating savepoint", Health.BUSY),
-    "job_arrearage_stopped": ("Stopped due to arrears", Health.BAD),
-    "job_arrearage_recovering": ("Restoring (recharged jobs)", Health.BUSY),
-    "job_finish": ("Finished", Health.GOOD),
+# Machine status -> health, from the status table of the CS/DLI documentation.
+STATUS_HEALTH: dict[str, Health] = {
+    "job_init": Health.IDLE,
+    "job_submitting": Health.BUSY,
+    "job_submit_fail": Health.BAD,
+    "job_running": Health.GOOD,
+    "job_running_exception": Health.BAD,
+    "job_downloading": Health.BUSY,
+    "job_idle": Health.IDLE,
+    "job_canceling": Health.BUSY,
+    "job_cancel_success": Health.IDLE,
+    "job_cancel_fail": Health.BAD,
+    "job_savepointing": Health.BUSY,
+    "job_arrearage_stopped": Health.BAD,
+    "job_arrearage_recovering": Health.BUSY,
+    "job_finish": Health.GOOD,
 }
-
-JOB_TYPES: dict[str, str] = {
-    "flink_sql_job": "Flink SQL",
-    "flink_opensource_sql_job": "Flink OpenSource SQL",
-    "flink_sql_edge_job": "Flink SQL (edge)",
-    "flink_jar_job": "Flink JAR",
-    "spark_streaming_jar_job": "Spark Streaming JAR",
-}
-
-RUN_MODES: dict[str, str] = {
-    "shared_cluster": "Shared cluster",
-    "exclusive_cluster": "Exclusive cluster",
-    "edge_node": "Edge node",
-}
-
-CHECKPOINT_MODES: dict[str, str] = {
-    "exactly_once": "exactly once",
-    "at_least_once": "at least once",
-}
-
-
-def humanize(code: str) -> str:
-    """Turn an unknown machine value like `job_new_state` into `New state`."""
-    words = code.removeprefix("job_").replace("_", " ").strip()
-    return words[:1].upper() + words[1:] if words else "Unknown"
 
 
 class Job(BaseModel):
@@ -193,37 +167,14 @@ class Job(BaseModel):
         return {key: _masked(value) for key, value in merged.items()}
 
     @property
-    def status_label(self) -> str:
-        """Return the status as a person reads it, with a fallback for unknown values."""
-        if self.status is None:
-            return "Unknown status"
-        known = STATUSES.get(self.status)
-        return known[0] if known else humanize(self.status)
-
-    @property
     def health(self) -> Health:
         """Return how healthy the status looks."""
-        known = STATUSES.get(self.status or "")
-        return known[1] if known else Health.UNKNOWN
+        return STATUS_HEALTH.get(self.status or "", Health.UNKNOWN)
 
     @property
     def is_running(self) -> bool:
         """Say whether the job is running (its clock is ticking)."""
         return self.status in {"job_running", "job_running_exception"}
-
-    @property
-    def job_type_label(self) -> str | None:
-        """Return the job type in words."""
-        if self.job_type is None:
-            return None
-        return JOB_TYPES.get(self.job_type, humanize(self.job_type))
-
-    @property
-    def run_mode_label(self) -> str | None:
-        """Return the run mode in words."""
-        if self.run_mode is None:
-            return None
-        return RUN_MODES.get(self.run_mode, humanize(self.run_mode))
 
     @property
     def is_jar(self) -> bool:

@@ -11,7 +11,7 @@ from bot.jobs.client import JobsClient, LookupObserver
 from bot.jobs.demo import DEMO_ENDPOINT, DEMO_PROJECT_ID, DemoTransport
 from bot.jobs.endpoints import api_endpoint, iam_endpoint
 from bot.jobs.signing import AkSkAuth
-from bot.settings import AuthScheme, JobApi, Settings
+from bot.ops.settings import AuthScheme, JobApi, Settings
 
 USER_AGENT = "jobbot/0.1"
 

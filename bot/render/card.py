@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.ids import ActionId, BlockId
-from bot.jobs.models import CHECKPOINT_MODES, Health, Job, from_millis
+from bot.jobs.models import Health, Job, from_millis
 from bot.render.blocks import (
     Message,
     actions_block,
@@ -16,24 +15,18 @@ from bot.render.blocks import (
     header_block,
     section_block,
 )
+from bot.render.labels import (
+    CHECKPOINT_MODES,
+    HEALTH_EMOJI,
+    HEALTH_SIGN,
+    job_type_label,
+    run_mode_label,
+    status_label,
+)
 from bot.render.refs import JobRef
 from bot.render.text import code, code_block, date_token, duration, escape, fit
+from bot.slack.ids import ActionId, BlockId
 
-HEALTH_EMOJI: dict[Health, str] = {
-    Health.GOOD: ":large_green_circle:",
-    Health.BUSY: ":large_blue_circle:",
-    Health.BAD: ":red_circle:",
-    Health.IDLE: ":white_circle:",
-    Health.UNKNOWN: ":grey_question:",
-}
-# Plain-text twins of the emoji, for the header (it cannot hold mrkdwn) and for terminals.
-HEALTH_SIGN: dict[Health, str] = {
-    Health.GOOD: "🟢",
-    Health.BUSY: "🔵",
-    Health.BAD: "🔴",
-    Health.IDLE: "⚪",
-    Health.UNKNOWN: "❔",
-}
 SQL_PREVIEW_LINES = 15
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
@@ -48,7 +41,7 @@ def job_title(job: Job, job_id: int) -> str:
 def notification_text(job: Job, job_id: int) -> str:
     """Return the one-line fallback shown in notifications: `Job 50320 my_job_001: Running`."""
     name = job.name.strip() if job.name and job.name.strip() else "(no name)"
-    return fit(f"Job {job_id} {name}: {job.status_label}", 300)
+    return fit(f"Job {job_id} {name}: {status_label(job)}", 300)
 
 
 def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
@@ -79,7 +72,7 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
 
 
 def _status_line(job: Job, now: datetime) -> str:
-    line = f"{HEALTH_EMOJI[job.health]} *{escape(job.status_label)}*"
+    line = f"{HEALTH_EMOJI[job.health]} *{escape(status_label(job))}*"
     # A status we do not know is shown in words and as the API spelled it, to look it up.
     if job.status and job.status.strip() and job.health is Health.UNKNOWN:
         line += f" ({code(job.status)})"
@@ -95,10 +88,10 @@ def _status_line(job: Job, now: datetime) -> str:
 def _summary_fields(job: Job, job_id: int) -> list[str]:
     place = "Queue" if job.service == "dli" else "Cluster"
     fields = [field("Job ID", code(str(job_id)))]
-    if job.job_type_label:
-        fields.append(field("Type", escape(job.job_type_label)))
-    if job.run_mode_label:
-        fields.append(field("Run mode", escape(job.run_mode_label)))
+    if type_label := job_type_label(job):
+        fields.append(field("Type", escape(type_label)))
+    if mode_label := run_mode_label(job):
+        fields.append(field("Run mode", escape(mode_label)))
     if job.cluster:
         fields.append(field(place, code(job.cluster)))
     for label, millis in (

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot.render.blocks import Message
-from bot.render.card import HEALTH_EMOJI, HEALTH_SIGN
+from bot.render.labels import HEALTH_EMOJI, HEALTH_SIGN
 
 _DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 _CHANNEL_LINK = re.compile(r"<#([A-Z0-9]+)>")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.jobs import errors
-from bot.jobs.lookup import JobLookup
+from bot.jobs.cache import JobCache
 from bot.jobs.service import create_jobs_client
 from tests.conftest import PROJECT_ID, make_settings, sample
 from tests.fakes import FakeJobApi
@@ -173,7 +173,7 @@ async def test_fifty_concurrent_lookups_of_one_job_cause_one_upstream_request(
 ) -> None:
     api.latency_s = 0.1
     client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t"))
-    lookup = JobLookup(client, ttl_s=2.0)
+    lookup = JobCache(client, ttl_s=2.0)
     try:
         jobs = await asyncio.gather(*(lookup.get(job_id_of(api)) for _ in range(50)))
     finally:
@@ -186,7 +186,7 @@ async def test_fifty_concurrent_lookups_of_one_job_cause_one_upstream_request(
 async def test_cached_answers_expire_after_the_ttl(api: FakeJobApi) -> None:
     client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t"))
     now = [100.0]
-    lookup = JobLookup(client, ttl_s=2.0, clock=lambda: now[0])
+    lookup = JobCache(client, ttl_s=2.0, clock=lambda: now[0])
     try:
         await lookup.get(job_id_of(api))
         now[0] += 1.9

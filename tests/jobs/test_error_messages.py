@@ -11,10 +11,11 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.delivery import Responder
-from bot.jobs.lookup import JobLookup
+from bot.jobs.cache import JobCache
 from bot.jobs.service import create_jobs_client
-from bot.listeners.deps import Deps, look_up
+from bot.slack.delivery import Responder
+from bot.slack.deps import Deps
+from bot.usecases.show_job import show_job
 from tests.conftest import PROJECT_ID, make_settings, sample
 from tests.fakes import FakeJobApi
 
@@ -126,10 +127,10 @@ async def test_error_body_becomes_the_right_message(
         JOBBOT_TIMEOUT_S=1,
     )
     client = create_jobs_client(settings)
-    deps = Deps(settings, JobLookup(client, ttl_s=0), Responder(httpx.AsyncClient()))
-    caplog.set_level(logging.WARNING, logger="bot.lookup")
+    deps = Deps(settings, JobCache(client, ttl_s=0), Responder(httpx.AsyncClient()))
+    caplog.set_level(logging.WARNING, logger="bot.usecases.show_job")
     try:
-        result = await look_up(deps, JOB_ID)
+        result = await show_job(deps.jobs, JOB_ID, now=deps.clock())
     finally:
         await client.aclose()
         await deps.responder.aclose()
@@ -138,5 +139,5 @@ async def test_error_body_becomes_the_right_message(
     assert words in text
     assert ("Try again" in text) is retry
     # The gateway's request ID travels with the error into the log line.
-    record = next(r for r in caplog.records if r.name == "bot.lookup")
+    record = next(r for r in caplog.records if r.name == "bot.usecases.show_job")
     assert record.request_id == "hdr-req-1"

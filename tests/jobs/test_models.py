@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.jobs.models import Health, Job, from_millis
+from bot.render.labels import job_type_label, run_mode_label, status_label
 from tests.conftest import sample
 
 
@@ -26,7 +27,7 @@ def test_the_recorded_cs_sample_reads_as_expected() -> None:
     assert job.desc == "This is my job."
     assert job.job_type == "flink_jar_job"
     assert job.status == "job_running"
-    assert job.status_label == "Running"
+    assert status_label(job) == "Running"
     assert job.health is Health.GOOD
     assert job.is_running
     assert job.status_desc == ""
@@ -99,7 +100,7 @@ def test_the_recorded_dli_sample_maps_dli_field_names() -> None:
     assert job.main_class is None
     assert job.args is None  # entrypoint_args: null
     assert job.start_time is None
-    assert job.status_label == "Draft"
+    assert status_label(job) == "Draft"
     assert job.checkpoint_enabled is False
     assert job.checkpoint_interval == 10
     assert job.edge_group_ids in ((), None)
@@ -134,7 +135,7 @@ def test_unknown_fields_are_ignored() -> None:
 def test_an_empty_object_gives_a_job_with_nothing_known() -> None:
     job = Job.model_validate({})
     assert job.name is None
-    assert job.status_label == "Unknown status"
+    assert status_label(job) == "Unknown status"
     assert job.health is Health.UNKNOWN
     assert not job.is_running
 
@@ -269,10 +270,10 @@ def test_unknown_machine_values_get_readable_labels() -> None:
     job = Job.model_validate(
         {"status": "job_teleporting", "job_type": "flink_python_job", "run_mode": "serverless"}
     )
-    assert job.status_label == "Teleporting"
+    assert status_label(job) == "Teleporting"
     assert job.health is Health.UNKNOWN
-    assert job.job_type_label == "Flink python job"
-    assert job.run_mode_label == "Serverless"
+    assert job_type_label(job) == "Flink python job"
+    assert run_mode_label(job) == "Serverless"
 
 
 def test_a_job_type_without_jar_is_not_a_jar_job() -> None:

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.jobs.demo import DEMO_JOB_IDS, demo_job
-from bot.jobs.models import JOB_TYPES, RUN_MODES, STATUSES, Job
+from bot.jobs.models import Job
 from bot.render.card import build_job_card
+from bot.render.labels import JOB_TYPES, RUN_MODES, STATUS_WORDS
 from bot.render.refs import JobRef
 from tests.blockkit import assert_no_unescaped_control, assert_valid_message
 from tests.conftest import sample
@@ -106,7 +107,7 @@ def test_sql_longer_than_a_section_is_cut_within_limits() -> None:
     assert "… (cut)" in all_text(payload)
 
 
-@pytest.mark.parametrize(("status", "label"), [(s, v[0]) for s, v in STATUSES.items()])
+@pytest.mark.parametrize(("status", "label"), STATUS_WORDS.items())
 def test_every_status_is_shown_in_words(status: str, label: str) -> None:
     payload = card(seed_job(status=status))
     assert f"*{label}*" in status_line(payload)
@@ -115,8 +116,8 @@ def test_every_status_is_shown_in_words(status: str, label: str) -> None:
 
 
 def test_statuses_have_distinct_words_and_a_health_emoji() -> None:
-    lines = {status_line(card(seed_job(status=s))).split("\n")[0] for s in STATUSES}
-    assert len(lines) == len(STATUSES)
+    lines = {status_line(card(seed_job(status=s))).split("\n")[0] for s in STATUS_WORDS}
+    assert len(lines) == len(STATUS_WORDS)
     assert all(line.startswith(":") for line in lines)
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.masking import mask_secrets
+from bot.jobs.masking import mask_secrets
 from bot.render.text import (
     CUT_MARKER,
     code,

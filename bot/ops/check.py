@@ -1,0 +1,82 @@
+"""`jobbot check`: validate the settings, then try the job API and Slack, one line each."""
+
+from __future__ import annotations
+
+import time
+
+from slack_sdk.errors import SlackApiError
+
+from bot.jobs import errors
+from bot.jobs.masking import mask_secrets
+from bot.jobs.service import endpoint_for
+from bot.ops.logs import RedactSecrets, setup_logging
+from bot.ops.settings import JobApi, Settings
+from bot.runtime import Runtime, build_runtime
+
+# A job ID no one has: "not found" proves the API answered and accepted our credentials.
+PROBE_JOB_ID = 1
+
+
+async def check_job_api(runtime: Runtime) -> list[tuple[bool, str]]:
+    """Look up a job: one line on the sign-in scheme, one on the API itself."""
+    settings = runtime.settings
+    sign_in = f"sign-in ({settings.auth_scheme.value})"
+    api = f"job API ({settings.api.value} at {endpoint_for(settings)})"
+    started = time.monotonic()
+    try:
+        await runtime.jobs.get_job(PROBE_JOB_ID)
+    except errors.JobNotFound:
+        pass
+    except errors.JobApiError as error:
+        where = f" (request ID {error.request_id})" if error.request_id else ""
+        code = f" {error.code}" if error.code else ""
+        problem = f"{type(error).__name__}{code}: {error.message}{where}"
+        if isinstance(error, errors.CredentialsRejected | errors.Forbidden):
+            return [(False, f"{sign_in}: {problem}"), (False, f"{api}: not reached")]
+        return [
+            (True, f"{sign_in}: not tested, the API did not answer"),
+            (False, f"{api}: {problem}"),
+        ]
+    elapsed = (time.monotonic() - started) * 1000
+    accepted = "no sign-in needed" if settings.api is JobApi.DEMO else "accepted by the job API"
+    return [
+        (True, f"{sign_in}: ok, {accepted}"),
+        (True, f"{api}: ok, answered in {elapsed:.0f} ms"),
+    ]
+
+
+async def check_slack(runtime: Runtime) -> tuple[bool, str]:
+    """Call auth.test with the bot token."""
+    if runtime.settings.slack_bot_token is None:
+        return False, "Slack: SLACK_BOT_TOKEN is not set"
+    try:
+        response = await runtime.slack.auth_test()
+    except SlackApiError as error:
+        return False, f"Slack: auth.test failed: {error.response.get('error', 'unknown error')}"
+    except OSError as error:
+        return (
+            False,
+            f"Slack: cannot reach {runtime.settings.slack_api_url}: {type(error).__name__}",
+        )
+    return True, f"Slack: ok, team {response.get('team')!r} as @{response.get('user')}"
+
+
+async def run_check(settings: Settings) -> int:
+    """Print one line per check; exit status 0 only if every check passed."""
+    setup_logging(settings.log_format, "ERROR", settings.secret_values())
+    print(f"settings: ok (JOBBOT_API={settings.api.value})")
+    runtime = build_runtime(settings, with_app=False)
+    results = []
+    try:
+        results.extend(await check_job_api(runtime))
+        results.append(await check_slack(runtime))
+    finally:
+        await runtime.aclose()
+    # The gateway echoes the canonical request (signed headers included, such as
+    # X-Security-Token) in its errors: mask credential-looking values and redact our secrets.
+    redact = RedactSecrets(settings.secret_values()).redact
+    for ok, line in results:
+        print(("ok   " if ok else "FAIL ") + redact(mask_secrets(line)))
+    if settings.api is JobApi.DEMO:
+        print("note: JOBBOT_API=demo serves built-in sample jobs, not your cloud's")
+    return 0 if all(ok for ok, _ in results) else 1

@@ -1,0 +1,101 @@
+"""The Slack app manifest for one deployment, built from what the app registers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.slack.ids import CallbackId
+from bot.slack.server import SLACK_PATH
+
+# Exactly what the code calls: commands (the slash command and the shortcut), chat:write
+# (chat.postMessage in threads), usergroups:read (usergroups.users.list for
+# JOBBOT_ALLOWED_USERGROUPS). tests/test_manifest.py checks this against the code.
+BOT_SCOPES = ("commands", "chat:write", "usergroups:read")
+
+DESCRIPTION = "Flink job cards from Huawei Cloud CS and DLI, in the channel where you need them."
+LONG_DESCRIPTION = (
+    "jobbot answers questions about Flink jobs running on Huawei Cloud's Cloud Stream Service"
+    " (CS) and Data Lake Insight (DLI). Type {command} 50320 to see a job's status, timing and"
+    ' configuration, only to you; or run the "Job details" shortcut on an alert message to get'
+    " the cards of the jobs it mentions in that message's thread. Every card has a Refresh"
+    " button. jobbot never mentions anyone, masks credentials found in job arguments and SQL,"
+    " and keeps its replies private unless you ask otherwise."
+)
+SHORTCUTS = {
+    CallbackId.JOB_DETAILS: (
+        "Job details",
+        "Post the cards of the jobs this message mentions in its thread",
+    ),
+}
+
+HEADER = """\
+# Slack app manifest for jobbot, printed by `jobbot manifest`.
+# Create the app at https://api.slack.com/apps -> Create New App -> From a manifest.
+"""
+
+
+def events_url(base_url: str) -> str:
+    """Return where Slack sends requests: `https://host` -> `https://host/slack/events`."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("--url must be an https:// address, like https://jobbot.example.com")
+    path = parts.path.rstrip("/")
+    if not path.endswith(SLACK_PATH):
+        path += SLACK_PATH
+    return f"https://{parts.netloc}{path}"
+
+
+def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) -> dict[str, Any]:
+    """Build the manifest for HTTP mode at `url`, or for Socket Mode (no URLs)."""
+    if socket_mode == (url is not None):
+        raise ValueError("give either a URL (HTTP mode) or Socket Mode, not both or neither")
+    request_url = None if url is None else events_url(url)
+    slash_command: dict[str, Any] = {"command": command}
+    if request_url is not None:
+        slash_command["url"] = request_url
+    slash_command.update(
+        description="Show a Flink job's status, timing and configuration",
+        usage_hint="[show] JOB_ID | help",
+        should_escape=False,
+    )
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if request_url is not None:
+        interactivity["request_url"] = request_url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": "jobbot",
+            "description": DESCRIPTION,
+            "background_color": "#1f2937",
+            "long_description": LONG_DESCRIPTION.format(command=command),
+        },
+        "features": {
+            "bot_user": {"display_name": "jobbot", "always_online": True},
+            "slash_commands": [slash_command],
+            "shortcuts": [
+                {
+                    "name": name,
+                    "type": "message",
+                    "callback_id": callback_id.value,
+                    "description": description,
+                }
+                for callback_id, (name, description) in SHORTCUTS.items()
+            ],
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def to_yaml(manifest: dict[str, Any]) -> str:
+    """Render the manifest as YAML, in the manifest's own key order."""
+    body = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+    return HEADER + body

@@ -1,0 +1,39 @@
+"""What listeners need, handed to them through Bolt's context as `deps`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.jobs.cache import JobCache
+from bot.ops.metrics import Metrics
+from bot.ops.settings import Settings
+from bot.slack.delivery import Responder
+
+# Slack's payload types, as the metrics name them.
+REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The collaborators every listener works with."""
+
+    settings: Settings
+    jobs: JobCache
+    responder: Responder
+    clock: Callable[[], datetime] = utc_now
+    metrics: Metrics = field(default_factory=Metrics)
+
+    def reply_sent(self, request_kind: str, seconds: float) -> None:
+        """Record the time from a Slack request to its reply."""
+        self.metrics.delivered(REPLY_KINDS.get(request_kind, request_kind), seconds)
+
+    def slack_api_error(self, method: str, error: str) -> None:
+        """Count a Slack Web API call that Slack refused."""
+        self.metrics.slack_api_error(method, error or "unknown")

@@ -1,0 +1,12 @@
+"""Slack listeners, one module per kind: commands, shortcuts, actions."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.listeners import actions, commands, shortcuts
+
+
+def register_listeners(app: AsyncApp, command: str) -> None:
+    """Register every listener jobbot has."""
+    commands.register(app, command)
+    shortcuts.register(app)
+    actions.register(app)

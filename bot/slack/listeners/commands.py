@@ -1,0 +1,57 @@
+"""The slash command: `/job ID`, `/job show ID`, `/job help`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.render.blocks import Message
+from bot.render.messages import help_message, invalid_job_id, usage_error
+from bot.slack.audit import Audit
+from bot.slack.deps import Deps
+from bot.slack.listeners.guard import guarded
+from bot.usecases.job_ids import parse_job_id
+from bot.usecases.show_job import show_job
+
+
+def parse_command(command: str, text: str, visibility: str = "ephemeral") -> int | Message:
+    """Read the command's text: a job ID, or the message to answer at once."""
+    words = text.split()
+    if not words or (len(words) == 1 and words[0].lower() == "help"):
+        return help_message(command, visibility)
+    if len(words) == 2 and words[0].lower() == "show":
+        argument = words[1]
+    elif len(words) == 1:
+        argument = words[0]
+    else:
+        return usage_error(command, f"{command} {text}")
+    job_id = parse_job_id(argument)
+    return job_id if job_id is not None else invalid_job_id(command, argument)
+
+
+async def handle_job_command(
+    ack: AsyncAck, command: dict[str, Any], deps: Deps, audit: Audit
+) -> None:
+    """Answer `/job`: help and usage errors at once, the card after the lookup."""
+    parsed = parse_command(
+        command.get("command") or deps.settings.command,
+        command.get("text", ""),
+        deps.settings.visibility,
+    )
+    if isinstance(parsed, Message):
+        # Answered in the acknowledgement itself: instant, and it spends no response_url use.
+        await ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")
+        audit.finish("usage")
+        return
+    await ack()
+    audit.job_ids.append(parsed)
+    result = await show_job(deps.jobs, parsed, now=deps.clock())
+    visibility = deps.settings.visibility if result.ok else "ephemeral"
+    await deps.responder.respond(command["response_url"], result.message, response_type=visibility)
+    audit.finish(result.outcome)
+
+
+def register(app: AsyncApp, command: str) -> None:
+    """Register the slash command under its configured name."""
+    app.command(command)(guarded(handle_job_command))

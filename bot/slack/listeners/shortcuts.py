@@ -1,0 +1,82 @@
+"""The `job_details` message shortcut: cards for the job IDs found in a message."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.render.messages import invite_hint, no_job_ids, with_hint
+from bot.slack.audit import Audit
+from bot.slack.delivery import post_in_thread, slack_error_code
+from bot.slack.deps import Deps
+from bot.slack.ids import CallbackId
+from bot.slack.listeners.guard import guarded
+from bot.usecases.job_ids import find_job_ids
+from bot.usecases.show_job import JobAnswer, show_job
+
+log = logging.getLogger(__name__)
+
+# Slack's answers when the bot may not post in the channel (not a member, or a private
+# channel / DM it cannot see).
+CANNOT_POST = {"not_in_channel", "channel_not_found"}
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """Collect the text of a message: its text, then its attachments' (where alerts put it)."""
+    parts = [str(message.get("text") or "")]
+    for attachment in message.get("attachments") or []:
+        if isinstance(attachment, dict):
+            parts += [str(attachment.get(key) or "") for key in ("pretext", "title", "text")]
+            for item in attachment.get("fields") or []:
+                if isinstance(item, dict):
+                    parts.append(f"{item.get('title') or ''} {item.get('value') or ''}")
+    return "\n".join(part for part in parts if part)
+
+
+async def handle_job_details(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps, audit: Audit
+) -> None:
+    """Post a card in the message's thread for each job ID in it."""
+    await ack()
+    message = shortcut.get("message") or {}
+    response_url = shortcut["response_url"]
+    job_ids = find_job_ids(message_text(message))
+    if not job_ids:
+        await deps.responder.respond(response_url, no_job_ids())
+        audit.finish("no job ID found")
+        return
+    audit.job_ids.extend(job_ids)
+    results = await asyncio.gather(
+        *(show_job(deps.jobs, job_id, now=deps.clock()) for job_id in job_ids)
+    )
+    channel = (shortcut.get("channel") or {}).get("id", "")
+    thread_ts = str(message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"))
+    private: list[JobAnswer] = [result for result in results if not result.ok]
+    for index, result in enumerate(results):
+        if not result.ok:
+            continue
+        try:
+            await post_in_thread(client, channel, thread_ts, result.message)
+        except SlackApiError as error:
+            deps.slack_api_error("chat.postMessage", slack_error_code(error))
+            if slack_error_code(error) not in CANNOT_POST:
+                raise
+            log.info("cannot post in channel, answering privately", extra={"channel": channel})
+            private = [r for r in results[index:] if r.ok] + private
+            break
+    hint = invite_hint(channel) if any(r.ok for r in private) else None
+    for position, result in enumerate(private):
+        shown = with_hint(result.message, hint) if hint and position == 0 else result.message
+        await deps.responder.respond(response_url, shown)
+    outcomes = sorted({result.outcome for result in results})
+    audit.finish(", ".join(outcomes) + (" (sent privately)" if hint else ""))
+
+
+def register(app: AsyncApp) -> None:
+    """Register the message shortcut."""
+    app.message_shortcut(CallbackId.JOB_DETAILS.value)(guarded(handle_job_details))

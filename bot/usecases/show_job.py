@@ -1,0 +1,39 @@
+"""Show a job: fetch it through the cache and render its card, or the plain-words error."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.jobs import errors
+from bot.jobs.cache import JobCache
+from bot.render.blocks import Message
+from bot.render.card import build_job_card
+from bot.render.messages import lookup_error
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobAnswer:
+    """A job card, or the message explaining why there is none."""
+
+    message: Message
+    ok: bool
+    outcome: str
+
+
+async def show_job(jobs: JobCache, job_id: int, *, now: datetime) -> JobAnswer:
+    """Fetch a job and render its card, or the plain-words error."""
+    try:
+        job = await jobs.get(job_id)
+    except errors.JobApiError as error:
+        log.warning(
+            "job lookup failed: %s",
+            type(error).__name__,
+            extra={"job_id": job_id, **error.log_fields()},
+        )
+        message = lookup_error(error, job_id, timeout_s=jobs.timeout_s)
+        return JobAnswer(message, ok=False, outcome=type(error).__name__)
+    return JobAnswer(build_job_card(job, job_id, now=now), ok=True, outcome="ok")
