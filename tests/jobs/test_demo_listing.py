@@ -39,7 +39,7 @@ async def test_the_demo_filters_by_name_and_status(demo: JobsClient) -> None:
     assert {job.name for job in named.jobs} == {"orders_draft", "orders_submitting"}
     failing = await demo.list_jobs(JobQuery(status="job_running_exception"))
     assert [job.name for job in failing.jobs] == ["fraud_scoring"]
-    assert failing.jobs[0].status_label == "Running exception"
+    assert failing.jobs[0].status == "job_running_exception"
 
 
 async def test_the_demo_serves_plans_and_masks_them(demo: JobsClient) -> None:

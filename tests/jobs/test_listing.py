@@ -121,7 +121,7 @@ async def test_name_and_status_filters_and_oldest_first(
     assert by_name.total == 4
     failing = await client.list_jobs(JobQuery(status="job_running_exception", newest_first=False))
     assert ids(failing) == [6, 9]
-    assert failing.jobs[0].status_label == "Running exception"
+    assert failing.jobs[0].status == "job_running_exception"
     assert failing.jobs[0].status_desc == "TaskManager lost"
     sent = api.requests_to("list")[1].query
     assert sent["status"] == "job_running_exception"

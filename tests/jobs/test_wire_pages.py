@@ -25,7 +25,7 @@ def test_a_dli_list_page_has_its_jobs_total_and_next_offset() -> None:
     query = JobQuery(limit=2)
     page = decode_job_page("dli", 200, {}, raw("dli/list_page"), query, FIRST_PAGE)
     assert [job.job_id for job in page.jobs] == [146, 145]
-    assert [job.status_label for job in page.jobs] == ["Draft", "Running exception"]
+    assert [job.status for job in page.jobs] == ["job_init", "job_running_exception"]
     assert page.jobs[1].status_desc == "TaskManager lost"
     assert all(job.service == "dli" for job in page.jobs)
     assert page.total == 26
