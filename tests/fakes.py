@@ -517,9 +517,6 @@ class FakeJobApi(LoopbackServer):
         start = job.get("start_time") or 0
         now = self.current_time_ms or int(time.time() * 1000)
         row["duration"] = max(0, now - start) if start else 0
-        if self.service == "dli":
-            # Not in the docs' summary example; present on real rows of running jobs.
-            row["restart_times"] = job.get("restart_times", 0)
         return row
 
     def _plan(self, job_id: int) -> web.Response:
