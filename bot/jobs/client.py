@@ -94,6 +94,9 @@ class JobsClient:
     async def list_jobs(self, query: JobQuery, page: PageRef | None = None) -> JobPage:
         """Fetch one page of the job list (the first if `page` is None): one request, retried."""
         ref = page or FIRST_PAGE
+        if self.service == "cs" and ref.cursor is None:
+            # CS pages only by cursor: without one, this is the first page whatever it says.
+            ref = FIRST_PAGE
         if self.service == "dli" and query.name is not None and len(query.name) > DLI_MAX_NAME:
             # No DLI job has such a name, and DLI refuses to search for one.
             return make_page(self.service, query, ref, (), 0)

@@ -268,3 +268,17 @@ async def test_the_first_page_is_the_same_with_or_without_a_ref(
     assert ids(await client.list_jobs(JobQuery())) == ids(
         await client.list_jobs(JobQuery(), FIRST_PAGE)
     )
+
+
+async def test_a_cs_ref_without_a_cursor_is_the_first_page(
+    api: FakeJobApi, client: JobsClient
+) -> None:
+    api.add_jobs(30)
+    page = await client.list_jobs(JobQuery(limit=10), PageRef(offset=10))
+    if api.service == "cs":
+        assert ids(page) == list(range(30, 20, -1))
+        assert page.offset == 0
+        assert "cursor" not in api.requests_to("list")[0].query
+    else:
+        assert ids(page) == list(range(20, 10, -1))
+        assert page.offset == 10
