@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -289,20 +290,51 @@ class JobApiRequest:
     path: str
     headers: dict[str, str]
     at: float
+    query: dict[str, str] = field(default_factory=dict)
+
+
+_SAMPLES = Path(__file__).parent / "samples"
+# Fields a list row carries without show_detail (the docs' list examples; DLI adds
+# has_savepoint, CS the user as `username`).
+_LIST_ROW_FIELDS = {
+    "cs": (
+        "job_id", "name", "desc", "username", "job_type", "status", "status_desc",
+        "create_time", "start_time", "duration", "root_id", "edge_group_ids",
+    ),
+    "dli": (
+        "job_id", "name", "desc", "user_name", "job_type", "status", "status_desc",
+        "create_time", "start_time", "duration", "root_id", "graph_editor_enabled",
+        "has_savepoint",
+    ),
+}  # fmt: skip
+DLI_MAX_LIMIT = 100
+
+
+def _template(service: str) -> dict[str, Any]:
+    name = "cs/job_running.json" if service == "cs" else "dli/job_v2.json"
+    body = json.loads((_SAMPLES / name).read_text())
+    return dict(body["payload"] if service == "cs" else body["job_detail"])
 
 
 @dataclass
 class FakeJobApi(LoopbackServer):
     """The CS or DLI job API on loopback, serving jobs in their wire format.
 
-    `jobs[job_id]` is the job payload (CS `payload` or DLI `job_detail`), `faults[job_id]` a
-    handler that answers instead, `latency_s` a delay before every answer, and `check_auth`
-    a function that returns an error response for requests the gateway would reject.
+    Serves job details, the job list (CS cursor/next paging, DLI offset paging, name and status
+    filters, newest first by job ID) and execution plans. `jobs[job_id]` is the job payload
+    (CS `payload` or DLI `job_detail`), `plans[job_id]` the plan's payload (CS `payload`, DLI
+    `execute_graph`; a default one otherwise), `faults[job_id]` a handler that answers instead
+    for any path of that job, `list_fault` one that answers list requests, `latency_s` a
+    delay before every answer, and `check_auth` a function that returns an error response for
+    requests the gateway would reject. `add_job`, `add_jobs` and `set_status` make and change
+    jobs; `requests_to("list" | "job" | "plan")` and `path_counts()` count what was asked.
     """
 
     service: str = "cs"
     jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    plans: dict[int, dict[str, Any]] = field(default_factory=dict)
     faults: dict[int, Responder] = field(default_factory=dict)
+    list_fault: Responder | None = None
     latency_s: float = 0.0
     check_auth: Callable[[web.Request, bytes], Awaitable[web.Response | None]] | None = None
     requests: list[JobApiRequest] = field(default_factory=list)
@@ -312,10 +344,91 @@ class FakeJobApi(LoopbackServer):
         super().__init__()
         self.app.router.add_route("*", "/{tail:.*}", self._handle)
 
+    # Making and changing jobs ---------------------------------------------------------------
+
+    def add_job(self, job_id: int, **fields: Any) -> dict[str, Any]:
+        """Add (or replace) a job built from the service's sample job, with `fields` on top."""
+        job = _template(self.service)
+        created = 1764300000000 + job_id * 1000
+        job.update(
+            job_id=job_id,
+            name=f"job_{job_id}",
+            status="job_running",
+            status_desc="",
+            create_time=created,
+            start_time=created + 500,
+            update_time=created + 500,
+        )
+        if self.service == "dli":
+            job["restart_times"] = 0
+        job.update(fields)
+        self.jobs[job_id] = job
+        return job
+
+    def add_jobs(
+        self,
+        count: int,
+        *,
+        first_id: int = 1,
+        template: dict[str, Any] | None = None,
+        name: Callable[[int], str] = lambda job_id: f"job_{job_id}",
+        status: Callable[[int], str] = lambda job_id: "job_running",
+    ) -> list[int]:
+        """Add `count` jobs with consecutive IDs; return their IDs."""
+        ids = list(range(first_id, first_id + count))
+        for job_id in ids:
+            fields = {k: v for k, v in (template or {}).items() if k != "job_id"}
+            fields.update(name=name(job_id), status=status(job_id))
+            self.add_job(job_id, **fields)
+        return ids
+
+    def set_status(
+        self,
+        job_id: int,
+        status: str,
+        *,
+        status_desc: str = "",
+        restart_times: int | None = None,
+        at_ms: int | None = None,
+    ) -> dict[str, Any]:
+        """Change a job's status as the platform would (update_time moves; restarts counted)."""
+        job = self.jobs[job_id]
+        job["status"] = status
+        job["status_desc"] = status_desc
+        job["update_time"] = at_ms if at_ms is not None else int(time.time() * 1000)
+        if restart_times is not None:
+            job["restart_times"] = restart_times
+        return job
+
+    # Counting requests ----------------------------------------------------------------------
+
+    def requests_for(self, job_id: int) -> list[JobApiRequest]:
+        """Return the job-details requests for one job."""
+        return [r for r in self.requests if _job_id_from_path(self.service, r.path) == job_id]
+
+    def requests_to(self, kind: str) -> list[JobApiRequest]:
+        """Return the requests to one endpoint: "job" (details), "list" or "plan"."""
+        return [r for r in self.requests if _route(self.service, r.path)[0] == kind]
+
+    def path_counts(self) -> dict[str, int]:
+        """Return how many requests each path got (query strings apart)."""
+        counts: dict[str, int] = {}
+        for r in self.requests:
+            counts[r.path] = counts.get(r.path, 0) + 1
+        return counts
+
+    # Serving --------------------------------------------------------------------------------
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         self.requests.append(
-            JobApiRequest(request.method, request.path, dict(request.headers), time.monotonic())
+            JobApiRequest(
+                request.method,
+                request.path,
+                dict(request.headers),
+                time.monotonic(),
+                dict(request.query),
+            )
         )
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
@@ -323,8 +436,8 @@ class FakeJobApi(LoopbackServer):
             refused = await self.check_auth(request, body)
             if refused is not None:
                 return refused
-        job_id = _job_id_from_path(self.service, request.path)
-        if job_id is None:
+        kind, job_id = _route(self.service, request.path)
+        if kind is None or request.method != "GET":
             return web.json_response(
                 {
                     "error_code": "APIG.0101",
@@ -334,24 +447,109 @@ class FakeJobApi(LoopbackServer):
                 },
                 status=404,
             )
+        if kind == "list":
+            if self.list_fault is not None:
+                return await self.list_fault(request)
+            return self._list(request)
+        assert job_id is not None
         if job_id in self.faults:
             return await self.faults[job_id](request)
         job = self.jobs.get(job_id)
         if job is None:
             return self.not_found(job_id)
-        now = self.current_time_ms or int(time.time() * 1000)
+        if kind == "plan":
+            return self._plan(job_id)
         if self.service == "dli":
             return web.json_response(
                 {"is_success": "true", "message": "Job detail query succeeds.", "job_detail": job}
             )
+        return web.json_response(self._cs_envelope("The query of job details succeeds.", job))
+
+    def _cs_envelope(self, message: str, payload: Any) -> dict[str, Any]:
+        now = self.current_time_ms or int(time.time() * 1000)
+        return {
+            "message_id": "CS.10001",
+            "message": message,
+            "current_time": now,
+            "payload": payload,
+        }
+
+    def _list(self, request: web.Request) -> web.Response:
+        query = request.query
+        try:
+            limit = int(query.get("limit", "20" if self.service == "cs" else "10"))
+            offset = int(query.get("offset", "0"))
+            cursor = int(query["cursor"]) if "cursor" in query else None
+        except ValueError:
+            return self._bad_parameter("limit, offset and cursor must be integers")
+        if limit < 0 or (self.service == "dli" and limit > DLI_MAX_LIMIT) or offset < 0:
+            return self._bad_parameter(f"limit must be 0-{DLI_MAX_LIMIT}, offset at least 0")
+        ascending = query.get("order", "desc") == "asc"
+        jobs = sorted(self.jobs.values(), key=lambda job: int(job["job_id"]), reverse=not ascending)
+        name = query.get("name")
+        if name:
+            # Both consoles search names by "contains"; exact matches are the caller's business.
+            jobs = [job for job in jobs if name.lower() in str(job.get("name", "")).lower()]
+        status = query.get("status")
+        if status:
+            jobs = [job for job in jobs if job.get("status") == status]
+        total = len(jobs)
+        if self.service == "dli":
+            page = jobs[offset : offset + limit]
+        else:
+            page = _cs_page(jobs, cursor, query.get("next", "true") != "false", limit, ascending)
+        detail = query.get("show_detail") == "true"
+        rows = [job if detail else self._row(job) for job in page]
+        if self.service == "dli":
+            return web.json_response(
+                {
+                    "is_success": "true",
+                    "message": "Querying of the job list succeeds.",
+                    "job_list": {"total_count": total, "jobs": rows},
+                }
+            )
         return web.json_response(
-            {
-                "message_id": "CS.10001",
-                "message": "The query of job details succeeds.",
-                "current_time": now,
-                "payload": job,
-            }
+            self._cs_envelope("The query of jobs succeeds.", {"total": total, "jobs": rows})
         )
+
+    def _row(self, job: dict[str, Any]) -> dict[str, Any]:
+        row = {key: job[key] for key in _LIST_ROW_FIELDS[self.service] if key in job}
+        start = job.get("start_time") or 0
+        now = self.current_time_ms or int(time.time() * 1000)
+        row["duration"] = max(0, now - start) if start else 0
+        return row
+
+    def _plan(self, job_id: int) -> web.Response:
+        job = self.jobs[job_id]
+        if self.service == "dli":
+            graph = self.plans.get(job_id) or {
+                "jid": f"{job_id:032x}",
+                "name": job.get("name", ""),
+                "isStoppable": False,
+                "state": "RUNNING" if job.get("status") == "job_running" else "CANCELED",
+                "start-time": job.get("start_time") or -1,
+                "end-time": -1,
+                "duration": 516274,
+            }
+            return web.json_response(
+                {
+                    "is_success": "true",
+                    "message": "The job execution stream graph is successfully queried.",
+                    "execute_graph": graph,
+                }
+            )
+        payload = self.plans.get(job_id) or {"execute_plan_items": json.dumps(_flink_plan(job))}
+        return web.json_response(
+            self._cs_envelope("The query of the job execution plan succeeds.", payload)
+        )
+
+    def _bad_parameter(self, message: str) -> web.Response:
+        if self.service == "dli":
+            return web.json_response(
+                {"is_success": "false", "error_code": "DLI.0001", "error_msg": message},
+                status=400,
+            )
+        return web.json_response({"error_id": "CS.10004", "error_cause": message}, status=400)
 
     def not_found(self, job_id: int) -> web.Response:
         if self.service == "dli":
@@ -368,14 +566,68 @@ class FakeJobApi(LoopbackServer):
             status=404,
         )
 
-    def requests_for(self, job_id: int) -> list[JobApiRequest]:
-        return [r for r in self.requests if _job_id_from_path(self.service, r.path) == job_id]
+
+def _cs_page(
+    jobs: list[dict[str, Any]], cursor: int | None, forward: bool, limit: int, ascending: bool
+) -> list[dict[str, Any]]:
+    """Return CS's page: after the cursor job (next=true) or before it (next=false)."""
+    if cursor is None:
+        return jobs[:limit] if forward else []
+
+    def after(job: dict[str, Any]) -> bool:
+        job_id = int(job["job_id"])
+        return job_id > cursor if ascending else job_id < cursor
+
+    if forward:
+        return [job for job in jobs if after(job)][:limit]
+    before = [job for job in jobs if int(job["job_id"]) != cursor and not after(job)]
+    return before[-limit:] if limit else []
+
+
+def _flink_plan(job: dict[str, Any]) -> dict[str, Any]:
+    """Return a small plan in Flink's own JSON format (StreamGraph's `getExecutionPlan`)."""
+    parallelism = int(job.get("parallel_number") or 1)
+    name = str(job.get("name", "job"))
+    return {
+        "nodes": [
+            {"id": 1, "type": "Source: KafkaSource", "pact": "Data Source",
+             "contents": f"Source: {name}_input", "parallelism": 1},
+            {"id": 2, "type": "Map", "pact": "Operator", "contents": "Map",
+             "parallelism": parallelism,
+             "predecessors": [{"id": 1, "ship_strategy": "REBALANCE", "side": "second"}]},
+            {"id": 3, "type": "Sink: Print", "pact": "Data Sink", "contents": f"Sink: {name}_out",
+             "parallelism": parallelism,
+             "predecessors": [{"id": 2, "ship_strategy": "FORWARD", "side": "second"}]},
+        ]
+    }  # fmt: skip
+
+
+def _route(service: str, path: str) -> tuple[str | None, int | None]:
+    """Name the endpoint a path is for ("job", "list", "plan") and its job ID."""
+    parts = path.strip("/").split("/")
+    if service == "dli":
+        if len(parts) < 4 or parts[2:4] != ["streaming", "jobs"]:
+            return None, None
+        rest = parts[4:]
+        plan = "execute-graph"
+    else:
+        if len(parts) == 3 and parts[2] == "jobs":
+            return "list", None
+        if len(parts) < 4 or parts[2] != "job":
+            return None, None
+        rest = parts[3:]
+        plan = "execute_graph"
+    if service == "dli" and not rest:
+        return "list", None
+    if not rest or not rest[0].isdigit():
+        return None, None
+    if len(rest) == 1:
+        return "job", int(rest[0])
+    if len(rest) == 2 and rest[1] == plan:
+        return "plan", int(rest[0])
+    return None, None
 
 
 def _job_id_from_path(service: str, path: str) -> int | None:
-    parts = path.strip("/").split("/")
-    if service == "dli" and len(parts) == 5 and parts[2:4] == ["streaming", "jobs"]:
-        return int(parts[4]) if parts[4].isdigit() else None
-    if service == "cs" and len(parts) == 4 and parts[2] == "job":
-        return int(parts[3]) if parts[3].isdigit() else None
-    return None
+    kind, job_id = _route(service, path)
+    return job_id if kind == "job" else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import Awaitable, Callable
@@ -84,6 +85,8 @@ class FakeIam(LoopbackServer):
         self.user, self.password, self.domain, self.project_id = user, password, domain, project_id
         self.issued: list[str] = []
         self.attempts = 0
+        # Seconds IAM takes to answer each sign-in (a slow IAM is a real incident).
+        self.latency_s = 0.0
         self.lifetime = timedelta(hours=24)
         self.on_issue: Callable[[str], None] | None = None
         self.app.router.add_post("/v3/auth/tokens", self._tokens)
@@ -91,6 +94,8 @@ class FakeIam(LoopbackServer):
     async def _tokens(self, request: web.Request) -> web.Response:
         self.attempts += 1
         body = json.loads(await request.read())
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         identity = body["auth"]["identity"]
         user = identity["password"]["user"]
         scope = body["auth"]["scope"]["project"]

@@ -14,6 +14,9 @@ from bot.jobs.wire import TOKEN_RENEWAL_CODES, read_error_body
 # IAM tokens live 24 h but can be revoked early; renewing well before expiry costs nothing.
 RENEW_BEFORE_EXPIRY = timedelta(minutes=10)
 REFUSED_SIGN_IN_PAUSE = timedelta(minutes=5)
+# A sign-in runs on its own clock, not a lookup's: IAM slower than one lookup's budget must
+# still produce the token the next lookups use, instead of being cancelled and started again.
+SIGN_IN_TIMEOUT_S = 20.0
 
 
 def _utc_now() -> datetime:
@@ -49,6 +52,7 @@ class IamTokenSource:
         project_id: str,
         clock: Callable[[], datetime] = _utc_now,
         on_renewal: Callable[[], None] | None = None,
+        sign_in_timeout_s: float = SIGN_IN_TIMEOUT_S,
     ) -> None:
         self._http = http
         self._url = endpoint.rstrip("/") + "/v3/auth/tokens"
@@ -58,7 +62,9 @@ class IamTokenSource:
         self._project_id = project_id
         self._clock = clock
         self._on_renewal = on_renewal
-        self._lock = asyncio.Lock()
+        self._sign_in_timeout_s = sign_in_timeout_s
+        # The one sign-in in flight, owned here so no caller giving up can cancel it.
+        self._signing_in: asyncio.Task[str] | None = None
         self._token: str | None = None
         self._expires_at = datetime.min.replace(tzinfo=UTC)
         self._refused_until = datetime.min.replace(tzinfo=UTC)
@@ -67,7 +73,11 @@ class IamTokenSource:
         return f"IamTokenSource(url={self._url!r}, user={self._user!r}, password=***)"
 
     async def aclose(self) -> None:
-        """Close the connection to IAM."""
+        """Stop a sign-in in flight and close the connection to IAM."""
+        task = self._signing_in
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         await self._http.aclose()
 
     async def token(self) -> str:
@@ -78,13 +88,35 @@ class IamTokenSource:
         return await self.renew(stale=current)
 
     async def renew(self, stale: str | None) -> str:
-        """Replace a token the API rejected; callers holding the same stale token share one."""
-        async with self._lock:
-            fresh = self._token is not None and self._token != stale
-            if fresh and self._clock() < self._expires_at - RENEW_BEFORE_EXPIRY:
-                assert self._token is not None
-                return self._token
-            return await self._sign_in()
+        """Replace a token the API rejected; all callers share one sign-in in flight."""
+        fresh = self._token is not None and self._token != stale
+        if fresh and self._clock() < self._expires_at - RENEW_BEFORE_EXPIRY:
+            assert self._token is not None
+            return self._token
+        task = self._signing_in
+        if task is None or task.done():
+            task = asyncio.create_task(self._sign_in_within_timeout())
+            task.add_done_callback(self._signed_in)
+            self._signing_in = task
+        # shield: a caller whose own deadline passes stops waiting, the sign-in goes on.
+        return await asyncio.shield(task)
+
+    def _signed_in(self, task: asyncio.Task[str]) -> None:
+        if self._signing_in is task:
+            self._signing_in = None
+        # Every waiter may have given up; reading the outcome keeps asyncio from reporting an
+        # exception that was never retrieved.
+        if not task.cancelled():
+            task.exception()
+
+    async def _sign_in_within_timeout(self) -> str:
+        try:
+            async with asyncio.timeout(self._sign_in_timeout_s):
+                return await self._sign_in()
+        except TimeoutError:
+            raise errors.ApiUnavailable(
+                f"IAM did not answer within {self._sign_in_timeout_s:g} s"
+            ) from None
 
     async def _sign_in(self) -> str:
         if self._clock() < self._refused_until:

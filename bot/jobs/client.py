@@ -1,4 +1,4 @@
-"""JobsClient: fetch one job from CS or DLI within a deadline, retrying what is worth it."""
+"""JobsClient: ask CS or DLI about jobs (one, a page, a plan) within a deadline, retrying."""
 
 from __future__ import annotations
 
@@ -8,14 +8,25 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 
 from bot.jobs import errors
-from bot.jobs.endpoints import job_path
+from bot.jobs.endpoints import Service, job_path, list_path, plan_path
 from bot.jobs.models import Job
+from bot.jobs.paging import (
+    DLI_MAX_NAME,
+    FIRST_PAGE,
+    JobPage,
+    JobQuery,
+    PageRef,
+    list_params,
+    make_page,
+)
+from bot.jobs.plan import ExecutionPlan
 from bot.jobs.retry_after import parse_retry_after
-from bot.jobs.wire import Service, decode_job
+from bot.jobs.wire import decode_job, decode_job_page, decode_plan
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +57,9 @@ class LookupObserver:
 RETRYABLE = (errors.ApiUnavailable, errors.Throttled)
 
 
+T = TypeVar("T")
+
+
 class JobsClient:
     """Ask the CS or DLI API about jobs. One instance per process; it owns its connections."""
 
@@ -70,6 +84,46 @@ class JobsClient:
 
     async def get_job(self, job_id: int) -> Job:
         """Fetch a job, or raise a JobApiError; never takes longer than `timeout_s`."""
+
+        def decode(r: httpx.Response) -> Job:
+            return decode_job(self.service, r.status_code, r.headers, r.content)
+
+        path = job_path(self.service, self._project_id, job_id)
+        return await self._within_deadline(path, None, decode, lookup=True)
+
+    async def list_jobs(self, query: JobQuery, page: PageRef | None = None) -> JobPage:
+        """Fetch one page of the job list (the first if `page` is None): one request, retried."""
+        ref = page or FIRST_PAGE
+        if self.service == "cs" and ref.cursor is None:
+            # CS pages only by cursor: without one, this is the first page whatever it says.
+            ref = FIRST_PAGE
+        if self.service == "dli" and query.name is not None and len(query.name) > DLI_MAX_NAME:
+            # No DLI job has such a name, and DLI refuses to search for one.
+            return make_page(self.service, query, ref, (), 0)
+
+        def decode(r: httpx.Response) -> JobPage:
+            return decode_job_page(self.service, r.status_code, r.headers, r.content, query, ref)
+
+        path = list_path(self.service, self._project_id)
+        return await self._within_deadline(path, list_params(self.service, query, ref), decode)
+
+    async def get_plan(self, job_id: int) -> ExecutionPlan:
+        """Fetch a job's execution plan, or raise a JobApiError (JobNotFound for no job)."""
+
+        def decode(r: httpx.Response) -> ExecutionPlan:
+            return decode_plan(self.service, job_id, r.status_code, r.headers, r.content)
+
+        path = plan_path(self.service, self._project_id, job_id)
+        return await self._within_deadline(path, None, decode)
+
+    async def _within_deadline(
+        self,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        decode: Callable[[httpx.Response], T],
+        *,
+        lookup: bool = False,
+    ) -> T:
         started = time.monotonic()
         attempts = 0
         outcome = "ok"
@@ -79,7 +133,7 @@ class JobsClient:
                     attempts += 1
                     self._observer.attempt(self.service, attempts)
                     try:
-                        return await self._attempt(job_id)
+                        return await self._attempt(path, params, decode)
                     except errors.JobApiError as error:
                         error.attempts = attempts
                         delay = self._retry_delay(error, attempts, started)
@@ -101,12 +155,19 @@ class JobsClient:
             outcome = type(error).__name__
             raise
         finally:
-            self._observer.finished(self.service, outcome, time.monotonic() - started)
+            # Upstream requests are all counted by `attempt`; lookups are timed on their own.
+            if lookup:
+                self._observer.finished(self.service, outcome, time.monotonic() - started)
 
-    async def _attempt(self, job_id: int) -> Job:
-        path = job_path(self.service, self._project_id, job_id)
+    async def _attempt(
+        self,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        decode: Callable[[httpx.Response], T],
+    ) -> T:
         try:
-            response = await self._http.get(path)
+            query = httpx.QueryParams(tuple(params)) if params else None
+            response = await self._http.get(path, params=query)
         except httpx.TimeoutException:
             raise errors.ApiUnavailable("the job API timed out on one attempt") from None
         except httpx.TransportError as exc:
@@ -114,9 +175,7 @@ class JobsClient:
                 f"could not reach the job API ({type(exc).__name__})"
             ) from None
         try:
-            return decode_job(
-                self.service, response.status_code, response.headers, response.content
-            )
+            return decode(response)
         except errors.Throttled as error:
             error.retry_after = parse_retry_after(response.headers.get("retry-after"))
             raise

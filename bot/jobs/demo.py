@@ -1,4 +1,4 @@
-"""The demo job service: sample jobs served in the CS wire format, with no network.
+"""The demo job service: sample jobs, their list and plans in the CS wire format, no network.
 
 `JOBBOT_API=demo` plugs this transport under the real client, so a demo lookup runs the
 whole path (client, decoding, model, card) that a CS lookup does.
@@ -14,193 +14,37 @@ from typing import Any
 
 import httpx
 
-DEMO_PROJECT_ID = "demo"
-DEMO_ENDPOINT = "http://demo.jobbot.invalid"
-MINUTE = 60_000
-HOUR = 60 * MINUTE
-DAY = 24 * HOUR
-
-_LONG_SQL = "\n".join(
-    [
-        "CREATE SOURCE STREAM clicks (user_id STRING, url STRING, ts BIGINT)",
-        "  WITH (type = 'dis', region = 'cn-north-4', channel = 'clicks', encode = 'json');",
-    ]
-    + [
-        f"INSERT INTO sink_{n} SELECT"  # noqa: S608 (demo data, not a query we run)
-        f" user_id, COUNT(*) AS hits_{n} FROM clicks "
-        f"WHERE url LIKE '%/page/{n}%' GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE), user_id;"
-        for n in range(400)
-    ]
+from bot.jobs.demo_jobs import (
+    DEMO_FAULTS,
+    DEMO_JOB_IDS,
+    DEMO_PROJECT_ID,
+    demo_job,
+    demo_jobs,
+    demo_plan,
 )
 
-_SQL = (
-    "CREATE SOURCE STREAM orders (id BIGINT, amount DOUBLE)\n"
-    "  WITH ('connector' = 'kafka', 'topic' = 'orders',\n"
-    "        'properties.bootstrap.servers' = 'kafka:9092', 'password' = 's3cr3t-kafka');\n"
-    "INSERT INTO order_totals SELECT id, SUM(amount) FROM orders GROUP BY id;"
-)
-
-# (job_id, name, status, type, run_mode, extra fields). Times are offsets from "now".
-_JOBS: list[tuple[int, str, str, str, str, dict[str, Any]]] = [
-    (50320, "my_job_001", "job_running", "flink_jar_job", "shared_cluster", {}),
-    (1001, "orders_draft", "job_init", "flink_sql_job", "shared_cluster", {"start_time": 0}),
-    (1002, "orders_submitting", "job_submitting", "flink_sql_job", "shared_cluster", {}),
-    (
-        1003,
-        "clickstream_agg",
-        "job_submit_fail",
-        "flink_sql_job",
-        "exclusive_cluster",
-        {"status_desc": "Submission failed: the SQL references an unknown table `sink_9`."},
-    ),
-    (1004, "payments_enrich", "job_running", "flink_opensource_sql_job", "exclusive_cluster", {}),
-    (
-        1005,
-        "fraud_scoring",
-        "job_running_exception",
-        "flink_jar_job",
-        "exclusive_cluster",
-        {"status_desc": "TaskManager lost: heartbeat of TaskManager timed out."},
-    ),
-    (1006, "geo_lookup", "job_downloading", "flink_jar_job", "shared_cluster", {}),
-    (1007, "nightly_compaction", "job_idle", "flink_sql_job", "shared_cluster", {}),
-    (1008, "legacy_ingest", "job_canceling", "flink_sql_job", "shared_cluster", {}),
-    (1009, "ab_test_counts", "job_cancel_success", "flink_sql_job", "shared_cluster", {}),
-    (
-        1010,
-        "session_windows",
-        "job_cancel_fail",
-        "flink_jar_job",
-        "exclusive_cluster",
-        {"status_desc": "Stopping failed: savepoint could not be written to OBS."},
-    ),
-    (1011, "inventory_sync", "job_savepointing", "flink_sql_job", "exclusive_cluster", {}),
-    (1012, "marketing_feed", "job_arrearage_stopped", "flink_sql_job", "shared_cluster", {}),
-    (1013, "billing_rollup", "job_arrearage_recovering", "flink_sql_job", "shared_cluster", {}),
-    (1014, "backfill_2026_q3", "job_finish", "flink_sql_job", "shared_cluster", {}),
-    (
-        2001,
-        "edge_camera_filter",
-        "job_running",
-        "flink_sql_edge_job",
-        "edge_node",
-        {
-            "edge_group_ids": "62de1e1c-066e-48a8-a79d-f461a31b2ee1,"
-            "2eb00f85-99f2-4144-bcb7-d39ff47f9002",
-            "root_id": 2000,
-        },
-    ),
-    (2002, "huge_sql_pipeline", "job_running", "flink_sql_job", "exclusive_cluster", {}),
-    (2003, "<!channel> *bold* alert_router", "job_running", "flink_sql_job", "shared_cluster", {}),
-    (
-        2004,
-        "db_export",
-        "job_running",
-        "flink_jar_job",
-        "exclusive_cluster",
-        {"args": "--db jdbc:mysql://etl:hunter2@db:3306/shop --user etl --password hunter2"},
-    ),
-    (3001, "spark_legacy_stream", "job_running", "spark_streaming_jar_job", "shared_cluster", {}),
+__all__ = [
+    "DEMO_ENDPOINT",
+    "DEMO_FAULTS",
+    "DEMO_JOB_IDS",
+    "DEMO_PROJECT_ID",
+    "DemoTransport",
+    "demo_job",
+    "demo_plan",
 ]
 
-DEMO_JOB_IDS: tuple[int, ...] = tuple(job[0] for job in _JOBS)
-# Job IDs that answer as the API would when it fails, to try the error messages.
-DEMO_FAULTS: dict[int, tuple[int, dict[str, Any]]] = {
-    401: (
-        401,
-        {
-            "error_code": "APIG.0301",
-            "error_msg": "Incorrect IAM authentication information: token expires",
-            "request_id": "demo-401",
-        },
-    ),
-    403: (
-        403,
-        {
-            "error_code": "APIG.0302",
-            "error_msg": "The IAM user is not authorized to access the API.",
-            "request_id": "demo-403",
-        },
-    ),
-    429: (
-        429,
-        {
-            "error_code": "APIG.0308",
-            "error_msg": "The throttling threshold has been reached.",
-            "request_id": "demo-429",
-        },
-    ),
-    503: (
-        503,
-        {"error_code": "APIG.0610", "error_msg": "No backend available.", "request_id": "demo-503"},
-    ),
-}
-
-
-def demo_job(job_id: int, now_ms: int) -> dict[str, Any] | None:
-    """Return a demo job as CS's `payload` object, or None if there is no such demo job."""
-    for number, name, status, job_type, run_mode, extra in _JOBS:
-        if number == job_id:
-            return _payload(number, name, status, job_type, run_mode, extra, now_ms)
-    return None
-
-
-def _payload(
-    job_id: int,
-    name: str,
-    status: str,
-    job_type: str,
-    run_mode: str,
-    extra: dict[str, Any],
-    now_ms: int,
-) -> dict[str, Any]:
-    jar = "jar" in job_type
-    age = (job_id % 17 + 1) * DAY
-    payload: dict[str, Any] = {
-        "job_id": job_id,
-        "name": name,
-        "desc": f"Demo job {job_id}.",
-        "job_type": job_type,
-        "status": status,
-        "status_desc": "",
-        "create_time": now_ms - age,
-        "start_time": now_ms - 3 * HOUR - 12 * MINUTE - job_id % 60 * 1000,
-        "update_time": now_ms - 7 * MINUTE,
-        "user_id": "ac4eaa303639409c8ab099d55eb1538e",
-        "cluster_id": 100000 if run_mode == "shared_cluster" else 100000 + job_id % 7,
-        "project_id": DEMO_PROJECT_ID,
-        "sql_body": "" if jar else (_LONG_SQL if job_id == 2002 else _SQL),
-        "run_mode": run_mode,
-        "spu_number": 2 + job_id % 6,
-        "parallel_number": 1 + job_id % 8,
-        "job_config": {
-            "checkpoint_enabled": job_id % 3 != 0,
-            "checkpoint_mode": "exactly_once" if job_id % 2 == 0 else "at_least_once",
-            "checkpoint_interval": 60,
-            "log_enabled": True,
-            "obs_bucket": "jobbot-demo-logs",
-            "smn_topic": "cs_job_exception",
-            "root_id": 0,
-            "edge_group_ids": "",
-            "manager_spu": 1,
-        },
-        "jar_url": f"cs-flink-jar/{job_id}/WindowJoin.jar" if jar else "",
-        "main_class": "org.example.streaming.WindowJoin" if jar else "",
-        "args": "--window 60 --parallel true" if jar else "",
-        "execution_graph": "",
-    }
-    for key in ("edge_group_ids", "root_id"):
-        if key in extra:
-            payload["job_config"][key] = extra[key]
-    payload.update({k: v for k, v in extra.items() if k not in ("edge_group_ids", "root_id")})
-    return payload
-
-
-_PATH = re.compile(r"^/v1\.0/(?P<project>[^/]+)/job/(?P<job_id>\d{1,19})$")
+DEMO_ENDPOINT = "http://demo.jobbot.invalid"
+_PATH = re.compile(r"^/v1\.0/(?P<project>[^/]+)/job/(?P<job_id>\d{1,19})(?P<plan>/execute_graph)?$")
+_LIST_PATH = re.compile(r"^/v1\.0/(?P<project>[^/]+)/jobs$")
+# What a CS list row carries without show_detail.
+_ROW_FIELDS = (
+    "job_id", "name", "desc", "job_type", "status", "status_desc", "create_time",
+    "start_time", "root_id",
+)  # fmt: skip
 
 
 class DemoTransport(httpx.AsyncBaseTransport):
-    """Answer CS job-details requests from the demo jobs, in CS's wire format."""
+    """Answer CS job-details, job-list and execution-plan requests from the demo jobs."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
@@ -208,6 +52,8 @@ class DemoTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Serve one request."""
         now_ms = int(self._clock() * 1000)
+        if request.method == "GET" and _LIST_PATH.match(request.url.path):
+            return _envelope(now_ms, "The query of jobs succeeds.", _list(request, now_ms))
         match = _PATH.match(request.url.path)
         if request.method != "GET" or match is None:
             return _json(404, {"error_code": "APIG.0101", "error_msg": "The API does not exist."})
@@ -225,15 +71,56 @@ class DemoTransport(httpx.AsyncBaseTransport):
                     "error_time": now_ms,
                 },
             )
-        return _json(
-            200,
-            {
-                "message_id": "CS.10001",
-                "message": "The query of job details succeeds.",
-                "current_time": now_ms,
-                "payload": payload,
-            },
-        )
+        if match.group("plan"):
+            plan = {"execute_plan_items": json.dumps(demo_plan(payload))}
+            return _envelope(now_ms, "The query of the job execution plan succeeds.", plan)
+        return _envelope(now_ms, "The query of job details succeeds.", payload)
+
+
+def _list(request: httpx.Request, now_ms: int) -> dict[str, Any]:
+    """Return CS's list payload: newest (highest ID) first, filtered, one cursor page."""
+    query = request.url.params
+    ascending = query.get("order") == "asc"
+    jobs = sorted(
+        demo_jobs(now_ms),
+        key=lambda job: int(job["job_id"]),
+        reverse=not ascending,
+    )
+    name = query.get("name")
+    if name:
+        jobs = [job for job in jobs if name.lower() in str(job["name"]).lower()]
+    if query.get("status"):
+        jobs = [job for job in jobs if job["status"] == query.get("status")]
+    limit = _int(query.get("limit"), None)
+    limit = 20 if limit is None or limit < 0 else limit
+    cursor = _int(query.get("cursor"), None)
+    page = jobs[:limit]
+    if cursor is not None:
+
+        def after(job: dict[str, Any]) -> bool:
+            return int(job["job_id"]) > cursor if ascending else int(job["job_id"]) < cursor
+
+        if query.get("next") == "false":
+            page = [j for j in jobs if int(j["job_id"]) != cursor and not after(j)][-limit:]
+        else:
+            page = [j for j in jobs if after(j)][:limit]
+    if query.get("show_detail") != "true":
+        page = [{key: job[key] for key in _ROW_FIELDS if key in job} for job in page]
+    return {"total": len(jobs), "jobs": page if limit else []}
+
+
+def _int(text: str | None, default: int | None) -> int | None:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _envelope(now_ms: int, message: str, payload: dict[str, Any]) -> httpx.Response:
+    return _json(
+        200,
+        {"message_id": "CS.10001", "message": message, "current_time": now_ms, "payload": payload},
+    )
 
 
 def _json(status: int, body: dict[str, Any]) -> httpx.Response:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+Service = Literal["cs", "dli"]
+
 # Regions whose hosts break the usual pattern (CS: Huawei's Java SDK ApiClient; DLI: the
 # Python SDK's region table).
 _CS_EXCEPTIONS = {
@@ -16,7 +18,7 @@ _DLI_EXCEPTIONS = {
 }
 
 
-def api_endpoint(service: Literal["cs", "dli"], region: str) -> str:
+def api_endpoint(service: Service, region: str) -> str:
     """Return the base URL of the CS or DLI API in a region."""
     if service == "cs":
         return _CS_EXCEPTIONS.get(region, f"https://cs.{region}.myhuaweicloud.com")
@@ -30,8 +32,22 @@ def iam_endpoint(region: str | None) -> str:
     return f"https://iam.{region}.myhuaweicloud.com"
 
 
-def job_path(service: Literal["cs", "dli"], project_id: str, job_id: int) -> str:
+def job_path(service: Service, project_id: str, job_id: int) -> str:
     """Return the path of the job-details API."""
     if service == "cs":
         return f"/v1.0/{project_id}/job/{job_id}"
     return f"/v1.0/{project_id}/streaming/jobs/{job_id}"
+
+
+def list_path(service: Service, project_id: str) -> str:
+    """Return the path of the job-list API."""
+    if service == "cs":
+        return f"/v1.0/{project_id}/jobs"
+    return f"/v1.0/{project_id}/streaming/jobs"
+
+
+def plan_path(service: Service, project_id: str, job_id: int) -> str:
+    """Return the path of the execution-plan API (CS spells it with `_`, DLI with `-`)."""
+    if service == "cs":
+        return f"/v1.0/{project_id}/job/{job_id}/execute_graph"
+    return f"/v1.0/{project_id}/streaming/jobs/{job_id}/execute-graph"

@@ -49,7 +49,20 @@ def _masked(value: Any) -> Any:
         return mask_secrets(value)
     if isinstance(value, list):
         return [mask_secrets(item) if isinstance(item, str) else item for item in value]
+    if isinstance(value, dict):
+        # Nested objects (v2 resources) are masked too: one rule, every string.
+        return {key: _masked(item) for key, item in value.items()}
     return value
+
+
+def _or_empty(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A list field the API sent as null (or as something else) is an empty list, never None.
+    if value is None:
+        return ()
+    try:
+        return handler(value)
+    except ValidationError:
+        return ()
 
 
 def _not_bool(value: Any) -> Any:
@@ -61,7 +74,42 @@ def _not_bool(value: Any) -> Any:
 Str = Annotated[str | None, BeforeValidator(_number_to_str), WrapValidator(_or_none)]
 Int = Annotated[int | None, BeforeValidator(_not_bool), WrapValidator(_or_none)]
 Bool = Annotated[bool | None, WrapValidator(_or_none)]
-Ids = Annotated[tuple[str, ...], BeforeValidator(_comma_list), WrapValidator(_or_none)]
+Float = Annotated[float | None, BeforeValidator(_not_bool), WrapValidator(_or_none)]
+Ids = Annotated[tuple[str, ...], BeforeValidator(_comma_list), WrapValidator(_or_empty)]
+
+
+class ResourceSpec(BaseModel):
+    """CPU and memory of a JobManager or TaskManager (DLI v2 resources)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    cpu: Float = None
+    # As DLI writes it, e.g. "4G".
+    memory: Str = None
+
+
+def _object_or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A nested object sent as null, a string or a list is an object we do not show.
+    if not isinstance(value, dict | BaseModel):
+        return None
+    return _or_none(value, handler)
+
+
+Spec = Annotated[ResourceSpec | None, WrapValidator(_object_or_none)]
+
+
+class ResourceConfig(BaseModel):
+    """DLI's v2 resources (Flink 1.13+): parallelism, slots, and each manager's CPU and memory."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    max_slot: Int = None
+    parallel_number: Int = None
+    jobmanager: Spec = Field(None, validation_alias="jobmanager_resource_spec")
+    taskmanager: Spec = Field(None, validation_alias="taskmanager_resource_spec")
+
+
+Resources = Annotated[ResourceConfig | None, WrapValidator(_object_or_none)]
 
 # Fields the CS API documents inside `job_config` but its own example sends at the top level.
 _CONFIG_FIELDS = (
@@ -79,6 +127,15 @@ _CONFIG_FIELDS = (
     "cu_number",
     "parallel_number",
     "entrypoint",
+    "dependency_jars",
+    "dependency_files",
+    "flink_version",
+    "real_cu_number",
+    "restart_when_exception",
+    "resume_max_num",
+    "checkpoint_path",
+    "resource_config_version",
+    "resource_config",
 )
 
 
@@ -148,6 +205,20 @@ class Job(BaseModel):
     )
     units: Int = Field(None, validation_alias=AliasChoices("spu_number", "cu_number"))
     parallel_number: Int = None
+    # DLI: the CUs actually in use (0 means "as asked", cu_number).
+    units_in_use: Int = Field(None, validation_alias=AliasChoices("real_cu_number", "units_in_use"))
+    # DLI: "v2" resources are `resource_config`; "v1" (or none) are CU numbers.
+    resource_config_version: Str = None
+    resource_config: Resources = None
+    flink_version: Str = None
+    restart_when_exception: Bool = None
+    # At most this many automatic restarts; -1 means no limit.
+    resume_max_num: Int = None
+    has_savepoint: Bool = None
+    savepoint_path: Str = None
+    checkpoint_path: Str = None
+    dependency_jars: Ids = ()
+    dependency_files: Ids = ()
     # When the API answered, by its own clock: "running for" is measured to this.
     current_time: Int = None
 
@@ -170,6 +241,12 @@ class Job(BaseModel):
     def health(self) -> Health:
         """Return how healthy the status looks."""
         return STATUS_HEALTH.get(self.status or "", Health.UNKNOWN)
+
+    @property
+    def uses_v2_resources(self) -> bool:
+        """Say whether the job's resources are DLI's v2 kind (CPU and memory, not CUs)."""
+        version = (self.resource_config_version or "").strip().lower()
+        return version == "v2" or (not version and self.resource_config is not None)
 
     @property
     def is_running(self) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import httpx
 
-from bot.jobs.auth import IamPasswordAuth, IamTokenSource, TokenAuth
+from bot.jobs.auth import SIGN_IN_TIMEOUT_S, IamPasswordAuth, IamTokenSource, TokenAuth
 from bot.jobs.client import JobsClient, LookupObserver
 from bot.jobs.demo import DEMO_ENDPOINT, DEMO_PROJECT_ID, DemoTransport
 from bot.jobs.endpoints import api_endpoint, iam_endpoint
@@ -55,9 +55,11 @@ def build_auth(
         assert settings.iam_user is not None
         assert settings.iam_password is not None
         assert settings.iam_domain is not None
+        # IAM gets its own budget: a sign-in slower than one lookup must still finish.
+        sign_in_timeout_s = max(SIGN_IN_TIMEOUT_S, settings.timeout_s)
         iam_http = httpx.AsyncClient(
             transport=transport,
-            timeout=httpx.Timeout(settings.timeout_s),
+            timeout=httpx.Timeout(sign_in_timeout_s),
             headers={"User-Agent": USER_AGENT},
         )
         source = IamTokenSource(
@@ -68,6 +70,7 @@ def build_auth(
             domain=settings.iam_domain,
             project_id=str(settings.project_id),
             on_renewal=on_token_renewal,
+            sign_in_timeout_s=sign_in_timeout_s,
         )
         return IamPasswordAuth(source)
     return None

@@ -24,6 +24,12 @@ from bot.render.labels import (
     status_label,
 )
 from bot.render.refs import JobRef
+from bot.render.resources import (
+    checkpoint_path_text,
+    resources_text,
+    restarts_text,
+    savepoint_text,
+)
 from bot.render.text import code, code_block, date_token, duration, escape, fit
 from bot.slack.ids import ActionId, BlockId
 
@@ -89,6 +95,8 @@ def _summary_fields(job: Job, job_id: int) -> list[str]:
     place = "Queue" if job.service == "dli" else "Cluster"
     fields = [field("Job ID", code(str(job_id)))]
     if type_label := job_type_label(job):
+        if job.flink_version and job.flink_version.strip():
+            type_label += f", Flink {job.flink_version.strip()[:40]}"
         fields.append(field("Type", escape(type_label)))
     if mode_label := run_mode_label(job):
         fields.append(field("Run mode", escape(mode_label)))
@@ -102,24 +110,10 @@ def _summary_fields(job: Job, job_id: int) -> list[str]:
         moment = from_millis(millis)
         if moment:
             fields.append(field(label, date_token(moment)))
-    resources = _resources(job)
+    resources = resources_text(job)
     if resources:
         fields.append(field("Resources", resources))
     return fields[:10]
-
-
-def _resources(job: Job) -> str | None:
-    unit = "CUs" if job.service == "dli" else "SPUs"
-    parts = []
-    if job.parallel_number:
-        parts.append(f"parallelism {job.parallel_number}")
-    if job.units:
-        parts.append(f"{job.units} {unit}")
-    if job.manager_units:
-        parts.append(f"{job.manager_units} for the job manager")
-    if job.restart_times:
-        parts.append(f"restarted {job.restart_times} times")
-    return ", ".join(parts) or None
 
 
 def _config_fields(job: Job) -> list[str]:
@@ -131,7 +125,10 @@ def _config_fields(job: Job) -> list[str]:
                 parts.append(CHECKPOINT_MODES.get(job.checkpoint_mode, job.checkpoint_mode))
             if job.checkpoint_interval:
                 parts.append(f"every {duration(job.checkpoint_interval)}")
-            fields.append(field("Checkpointing", escape(", ".join(parts))))
+            text = escape(", ".join(parts))
+            if path := checkpoint_path_text(job):
+                text += f", to {path}"
+            fields.append(field("Checkpointing", text))
         else:
             fields.append(field("Checkpointing", "Off"))
     if job.log_enabled is not None:
@@ -146,6 +143,10 @@ def _config_fields(job: Job) -> list[str]:
         fields.append(field("Edge groups", fit(groups, FIELD_LIMIT - 20, render=code)))
     if job.root_id and job.root_id > 0:
         fields.append(field("Root job", code(str(job.root_id))))
+    if restarts := restarts_text(job):
+        fields.append(field("Restarts", restarts))
+    if savepoint := savepoint_text(job):
+        fields.append(field("Savepoint", savepoint))
     return fields[:10]
 
 

@@ -127,9 +127,10 @@ def test_cluster_id_sent_as_a_number_becomes_a_string() -> None:
 
 
 def test_unknown_fields_are_ignored() -> None:
-    job = Job.model_validate(cs_payload(flink_version="1.12", feature={"x": 1}, image=None))
+    job = Job.model_validate(cs_payload(graph_editor_data="{}", feature={"x": 1}, image=None))
     assert job.name == "my_job_001"
-    assert not hasattr(job, "flink_version")
+    assert not hasattr(job, "feature")
+    assert not hasattr(job, "graph_editor_data")
 
 
 def test_an_empty_object_gives_a_job_with_nothing_known() -> None:
