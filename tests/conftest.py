@@ -111,3 +111,7 @@ async def jobbot(fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> AsyncIterator[
     bot = await start_jobbot(settings_for(fake_slack, fake_jobs), fake_slack, fake_jobs)
     yield bot
     await stop_jobbot(bot)
+
+
+# Database fixtures (SQLite files, a real PostgreSQL server) for every test directory.
+from tests.databases import db, db_url, pg_url, postgres_server  # noqa: E402, F401
