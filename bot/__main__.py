@@ -16,7 +16,7 @@ from bot.ops.logs import setup_logging
 from bot.ops.settings import JobApi, Settings, describe_error, require
 from bot.ops.workers import run_workers
 from bot.render.terminal import render_terminal
-from bot.runtime import build_runtime
+from bot.runtime import Runtime, build_runtime
 from bot.slack.server import DRAIN_TIMEOUT_S, CannotListen, create_web_app, drain, serve
 from bot.usecases.show_job import show_job
 
@@ -51,6 +51,7 @@ async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
     stop = _stop_on_signals()
     web_app = create_web_app(runtime.app, runtime.health, runtime.metrics.render)
     try:
+        await _start(runtime, stop)
         await serve(web_app, settings.host, settings.port, stop, reuse_port=reuse_port)
     except CannotListen as error:
         raise ConfigError(f"JOBBOT_HOST/JOBBOT_PORT: {error}") from None
@@ -70,6 +71,7 @@ async def run_socket(settings: Settings) -> int:
     handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
     stop = _stop_on_signals()
     try:
+        await _start(runtime, stop)
         await handler.connect_async()  # type: ignore[no-untyped-call]
         await stop.wait()
         # Stop taking requests, then let the lookups in flight finish, as `serve` does.
@@ -78,6 +80,18 @@ async def run_socket(settings: Settings) -> int:
     finally:
         await runtime.aclose()
     return 0
+
+
+async def _start(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Migrate the database and start the poller, or fail with one line naming JOBBOT_DB."""
+    try:
+        await runtime.start(stop=stop)
+    except Exception as error:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise ConfigError(
+            f"JOBBOT_DB: cannot use the database {runtime.db.shown_url}: "
+            f"{type(error).__name__}: {reason}"
+        ) from None
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -29,11 +29,13 @@ def sample(name: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's own SLACK_*/JOBBOT_*/HUAWEICLOUD_* variables out of tests."""
     for name in list(os.environ):
         if name.startswith(("SLACK_", "JOBBOT_", "HUAWEICLOUD_")):
             monkeypatch.delenv(name)
+    # Each test's state in a database of its own, never a jobbot.db in the working directory.
+    monkeypatch.setenv("JOBBOT_DB", str(tmp_path / "jobbot.db"))
 
 
 @pytest.fixture
@@ -93,6 +95,7 @@ class Jobbot:
 async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> Jobbot:
     runtime = build_runtime(settings)
     assert runtime.app is not None
+    await runtime.start()
     server = LoopbackServer()
     server.app = create_web_app(runtime.app, runtime.health)
     await server.start()

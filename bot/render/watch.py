@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.ids import ActionId, BlockId
-from bot.jobs.models import STATUSES, Health, humanize
+from bot.jobs.models import STATUS_HEALTH, Health
 from bot.render.blocks import (
     Block,
     Message,
@@ -15,9 +14,10 @@ from bot.render.blocks import (
     header_block,
     section_block,
 )
-from bot.render.card import HEALTH_EMOJI, HEALTH_SIGN
+from bot.render.labels import HEALTH_EMOJI, HEALTH_SIGN, status_word
 from bot.render.refs import WatchRef
 from bot.render.text import code, date_token, duration, escape, fit
+from bot.slack.ids import ActionId, BlockId
 
 # Why a watch ended, as the last reply says it.
 END_REASONS = {
@@ -30,18 +30,12 @@ END_REASONS = {
 }
 
 
-def status_label(status: str | None) -> str:
-    """Return a status as a person reads it."""
-    if not status:
-        return "Unknown status"
-    known = STATUSES.get(status)
-    return known[0] if known else humanize(status)
+status_label = status_word
 
 
 def status_health(status: str | None) -> Health:
     """Return how healthy a status looks."""
-    known = STATUSES.get(status or "")
-    return known[1] if known else Health.UNKNOWN
+    return STATUS_HEALTH.get(status or "", Health.UNKNOWN)
 
 
 def _when(epoch: float) -> str:
@@ -219,4 +213,26 @@ def broken_watch_button() -> Message:
     return _note(
         ":thinking_face: That button does not say which watched job it is about, so I changed "
         "nothing. `/job watching` lists this channel's watches with working buttons."
+    )
+
+
+def cannot_post_here(channel_id: str, error: str) -> Message:
+    """Say that the parent card could not be posted, so nothing is watched."""
+    where = f"<#{channel_id}>" if channel_id.isalnum() else "this channel"
+    if error in {"not_in_channel", "channel_not_found", "is_archived"}:
+        return _note(
+            f":information_source: I can't post in {where}, so I can't watch jobs there. "
+            "Invite me with `/invite @jobbot` and try again."
+        )
+    return _note(
+        f":warning: Slack did not take the watch card ({code(error)}), so nothing is "
+        "watched. Try again in a moment."
+    )
+
+
+def missing_watch_id(command: str, action: str) -> Message:
+    """Say that `watch`/`unwatch` needs exactly one job ID."""
+    cmd = escape(command)
+    return _note(
+        f":thinking_face: Say which job to {escape(action)}, like `{cmd} {escape(action)} 50320`."
     )

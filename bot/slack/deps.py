@@ -10,6 +10,7 @@ from bot.jobs.cache import JobCache
 from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.delivery import Responder
+from bot.usecases.watching import Watching
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
@@ -29,6 +30,7 @@ class Deps:
     responder: Responder
     clock: Callable[[], datetime] = utc_now
     metrics: Metrics = field(default_factory=Metrics)
+    watching: Watching | None = None
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""

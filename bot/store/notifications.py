@@ -134,3 +134,14 @@ async def thread_notifications(conn: AsyncConnection, watch_id: int) -> list[Not
     """Return every notification of a watch, oldest first."""
     rows = await conn.execute(select(N).where(N.c.watch_id == watch_id).order_by(N.c.id))
     return [_notification(r) for r in rows]
+
+
+async def fail_channel(conn: AsyncConnection, channel_id: str, error: str) -> int:
+    """Give up every unsent notification of a channel's watches; return how many."""
+    of_channel = select(watches.c.id).where(watches.c.channel_id == channel_id)
+    result = await conn.execute(
+        update(N)
+        .where(N.c.watch_id.in_(of_channel), N.c.posted_at.is_(None), N.c.failed.is_(None))
+        .values(failed=error)
+    )
+    return int(result.rowcount)

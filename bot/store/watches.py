@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.schema import watched_jobs, watches
+from bot.store.schema import notifications, watched_jobs, watches
 from bot.store.sql import insert_ignoring_duplicates
 
 W = watches
@@ -134,6 +134,7 @@ async def set_thread(conn: AsyncConnection, watch_id: int, thread_ts: str) -> No
 
 async def remove_watch(conn: AsyncConnection, watch_id: int) -> None:
     """Delete a watch that never started (its parent card could not be posted)."""
+    await conn.execute(delete(notifications).where(notifications.c.watch_id == watch_id))
     await conn.execute(delete(W).where(W.c.id == watch_id))
 
 
@@ -187,3 +188,17 @@ async def channel_ids_with_live(conn: AsyncConnection, channel_id: str) -> list[
     """Return the IDs of a channel's live watches."""
     rows = await conn.execute(select(W.c.id).where(W.c.channel_id == channel_id, LIVE))
     return [r.id for r in rows]
+
+
+async def expired_watches(conn: AsyncConnection, *, now: float) -> list[Watch]:
+    """Return live watches whose time is up."""
+    rows = await conn.execute(select(W).where(LIVE, W.c.expires_at <= now).order_by(W.c.id))
+    return [_watch(r) for r in rows]
+
+
+async def end_channel(conn: AsyncConnection, channel_id: str, *, now: float, reason: str) -> int:
+    """End every live watch of a channel; return how many ended."""
+    result = await conn.execute(
+        update(W).where(W.c.channel_id == channel_id, LIVE).values(ended_at=now, end_reason=reason)
+    )
+    return int(result.rowcount)
