@@ -25,7 +25,8 @@ class Reading:
     job_name: str
     status: str | None
     status_desc: str
-    restart_times: int
+    # None when the answer does not say (list rows may leave it out): the last count stands.
+    restart_times: int | None
 
 
 @dataclass(frozen=True)
@@ -62,25 +63,26 @@ def detect(before: JobState, now: Reading, *, observed_at: float) -> tuple[Chang
     """Compare a reading with the last state seen; return the change (if any) and the new state."""
     change: Change | None = None
     since = before.status_since
+    restarts = before.restart_times if now.restart_times is None else now.restart_times
     if now.status != before.status:
         change = Change(
             "change",
             before.status,
             now.status,
             now.status_desc,
-            now.restart_times,
+            restarts,
             before.status_since,
             observed_at,
         )
         since = observed_at
-    elif now.status in RUNNING_STATUSES and now.restart_times > before.restart_times:
+    elif now.status in RUNNING_STATUSES and restarts > before.restart_times:
         # A job restarting in a loop stays "Running": only this counter shows it.
         change = Change(
             "restart",
             before.status,
             now.status,
             now.status_desc,
-            now.restart_times,
+            restarts,
             before.status_since,
             observed_at,
         )
@@ -90,7 +92,7 @@ def detect(before: JobState, now: Reading, *, observed_at: float) -> tuple[Chang
         now.job_name or before.job_name,
         now.status,
         now.status_desc,
-        now.restart_times,
+        restarts,
         since,
         None,
         False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,9 +39,9 @@ class ListPage:
 
 
 class JobLister(Protocol):
-    """Reads the job list a page at a time (`page` counts from 1, `PAGE_SIZE` rows a page)."""
+    """Reads the job list, `PAGE_SIZE` rows a page, one request per page, first page first."""
 
-    async def list_page(self, page: int) -> ListPage: ...
+    def pages(self) -> AsyncGenerator[ListPage, None]: ...
 
 
 class SourceObserver:
@@ -57,7 +57,7 @@ def reading_of(job: Job) -> Reading:
         job_name=(job.name or "").strip(),
         status=job.status,
         status_desc=(job.status_desc or "").strip(),
-        restart_times=job.restart_times or 0,
+        restart_times=job.restart_times,
     )
 
 
@@ -99,13 +99,15 @@ class JobReader:
         known = self._pages.get(project)
         if known and self._clock() - known.learnt_at < PAGES_TTL_S:
             return known.count
+        pages = lister.pages()
         try:
             async with self._limit:
-                first = await lister.list_page(1)
-        except errors.JobApiError:
+                first = await anext(pages)
+        except (errors.JobApiError, StopAsyncIteration):
             return known.count if known else None
         finally:
             self._observer.requests(project, "list", 1)
+            await pages.aclose()
         self._learn(project, first.total)
         return self._pages[project].count
 
@@ -131,20 +133,20 @@ class JobReader:
     ) -> dict[int, Outcome]:
         wanted = set(job_ids)
         found: dict[int, Outcome] = {}
-        page, pages = 1, self._pages[project].count
+        pages = lister.pages()
         try:
-            while page <= pages and wanted - found.keys():
+            while wanted - found.keys():
                 async with self._limit:
-                    listed = await lister.list_page(page)
+                    listed = await anext(pages, None)
+                if listed is None:
+                    break
                 self._observer.requests(project, "list", 1)
                 found.update({j: r for j, r in listed.readings.items() if j in wanted})
                 self._learn(project, listed.total)
-                pages = self._pages[project].count
-                if not listed.readings:
-                    break
-                page += 1
         except errors.JobApiError as error:
             return {j: found.get(j, error) for j in job_ids}
+        finally:
+            await pages.aclose()
         # A job missing from the list may have moved between pages while we read: ask for it.
         missing = [j for j in job_ids if j not in found]
         if missing:
