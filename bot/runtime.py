@@ -166,12 +166,23 @@ def build_runtime(
     )
     db = open_database(settings.db)
     stopping = asyncio.Event()
+    # Its own client: a Slack call must end well inside a lease (JOBBOT_WATCH_LEASE_S).
+    watch_slack = AsyncWebClient(
+        token=token.get_secret_value() if token else None,
+        base_url=str(settings.slack_api_url),
+        timeout=min(10, max(1, int(settings.watch_lease_s / 3))),
+    )
     threads = SlackThreads(
-        slack, sleep=_stoppable_sleep(stopping), on_error=metrics.slack_api_error
+        watch_slack, sleep=_stoppable_sleep(stopping), on_error=metrics.slack_api_error
     )
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     outbox = Outbox(
-        db, threads, clock=time.time, max_days=settings.watch_max_days, observer=metrics.watch
+        db,
+        threads,
+        clock=time.time,
+        sleep=_stoppable_sleep(stopping),
+        max_days=settings.watch_max_days,
+        observer=metrics.watch,
     )
     reader = JobReader(
         lambda project: jobs,

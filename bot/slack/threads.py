@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.jobs.retry_after import parse_retry_after
 from bot.render.blocks import Message
 from bot.slack.delivery import slack_error_code
-from bot.watch.threads import ChannelGone, PostFailed
+from bot.watch.threads import ChannelGone, PostFailed, Throttled
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,11 @@ class SlackThreads:
         self, channel: str, thread_ts: str, message: Message, *, key: str, broadcast: bool
     ) -> str:
         """Reply in a thread, tagged with `key`; `broadcast` also shows it in the channel."""
+        # A 429 goes back to the caller, who waits it out and renews its lease first.
         answer = await self._call(
             "chat.postMessage",
             self._client.chat_postMessage,
+            wait_out_429=False,
             channel=channel,
             thread_ts=thread_ts,
             reply_broadcast=broadcast,
@@ -125,17 +127,28 @@ class SlackThreads:
         link = answer.get("permalink")
         return str(link) if link else None
 
-    async def _call(self, method: str, call: Callable[..., Awaitable[Any]], **params: Any) -> Any:
+    async def _call(
+        self,
+        method: str,
+        call: Callable[..., Awaitable[Any]],
+        *,
+        wait_out_429: bool = True,
+        **params: Any,
+    ) -> Any:
         waits = 0
         while True:
             try:
                 return await call(**params)
             except SlackApiError as error:
                 code = slack_error_code(error) or f"http_{error.response.status_code}"
-                if error.response.status_code == 429 and waits < MAX_429_WAITS:
+                if error.response.status_code == 429:
                     # About one message per second per channel: wait as long as Slack says.
                     retry_after = parse_retry_after(error.response.headers.get("Retry-After"))
-                    await self._sleep(min(MAX_WAIT_S, retry_after or 1.0))
+                    wait = min(MAX_WAIT_S, retry_after if retry_after is not None else 1.0)
+                    if not wait_out_429:
+                        raise Throttled(wait) from None
+                if error.response.status_code == 429 and waits < MAX_429_WAITS:
+                    await self._sleep(wait)
                     waits += 1
                     continue
                 self._on_error(method, code)

@@ -8,6 +8,7 @@ the key first, and the reply is posted only if it is not there.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -25,9 +26,16 @@ from bot.store.db import Database
 from bot.store.notifications import Notification
 from bot.store.watches import WatchView
 from bot.watch.changes import FAILURE_STATUSES, FINAL_STATUSES
-from bot.watch.threads import ChannelGone, PostFailed, Threads
+from bot.watch.threads import ChannelGone, PostFailed, Threads, Throttled
 
 log = logging.getLogger(__name__)
+
+# Slack's 429s waited out for one reply before it is left for the next tick.
+MAX_429_WAITS = 5
+
+
+class LeaseLost(Exception):
+    """Another replica took the job over; this one must not post for it."""
 
 
 class OutboxObserver:
@@ -87,9 +95,11 @@ class Outbox:
         threads: Threads,
         *,
         clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]],
         max_days: float,
         observer: OutboxObserver | None = None,
     ) -> None:
+        self._sleep = sleep
         self._db = db
         self._threads = threads
         self._clock = clock
@@ -117,13 +127,15 @@ class Outbox:
         for note in owed:
             if note.watch_id in given_up:
                 continue
-            if not await keep_lease():
-                log.warning("lost the lease of job %s:%d; another replica goes on", project, job_id)
-                return posted
             try:
-                if await self._deliver_one(note):
+                if not await keep_lease():
+                    raise LeaseLost()
+                if await self._deliver_one(note, keep_lease):
                     posted += 1
                 touched.add(note.watch_id)
+            except LeaseLost:
+                log.warning("lost the lease of job %s:%d; another replica goes on", project, job_id)
+                return posted
             except ChannelGone as gone:
                 await self._channel_gone(note.watch_id, gone.error)
                 given_up.add(note.watch_id)
@@ -139,7 +151,9 @@ class Outbox:
             await self._refresh_parent(watch_id)
         return posted
 
-    async def _deliver_one(self, note: Notification) -> bool:
+    async def _deliver_one(
+        self, note: Notification, keep_lease: Callable[[], Awaitable[bool]]
+    ) -> bool:
         async with self._db.begin() as conn:
             view = await watches.watch_view(conn, note.watch_id)
         assert view is not None
@@ -158,7 +172,19 @@ class Outbox:
             await outbox.mark_attempt(conn, note.id)
         message = render_notification(note, view, max_days=self._max_days)
         broadcast = note.kind == outbox.CHANGE and note.to_status in FAILURE_STATUSES
-        ts = await self._threads.reply(channel, thread, message, key=key, broadcast=broadcast)
+        for waits in itertools.count():
+            try:
+                ts = await self._threads.reply(
+                    channel, thread, message, key=key, broadcast=broadcast
+                )
+                break
+            except Throttled as throttled:
+                if waits >= MAX_429_WAITS:
+                    raise
+                await self._sleep(throttled.retry_after_s)
+                # Waiting may outlast the lease: post only while the job is still ours.
+                if not await keep_lease():
+                    raise LeaseLost() from None
         async with self._db.begin() as conn:
             await outbox.mark_posted(conn, note.id, ts, now=self._clock())
         self._observer.notification("posted")

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.jobs import errors
 from bot.store import notifications as outbox
 from bot.store import watched_jobs, watches
@@ -156,94 +158,105 @@ class Poller:
 
         await asyncio.gather(*(one(s) for s in states))
 
-    async def _handle(self, state: JobState, outcome: Outcome | None) -> None:
+    async def _handle(self, taken: JobState, outcome: Outcome | None) -> None:
         now = self._clock()
         next_poll = now + self.config.interval_s
         try:
-            if isinstance(outcome, Reading):
-                await self._record(state, outcome, now)
-            elif isinstance(outcome, errors.JobNotFound):
-                await self._end_all(state, now, reason="gone")
-            elif outcome is not None:
-                next_poll = now + self._backoff(state, now)
-                await self._unreadable(state, outcome, now)
+            async with self._db.begin() as conn:
+                # The fence: renewing the lease locks the job's row and fails if another
+                # replica took the job over (our lease ran out); then this reading is stale.
+                if not await self._renew(conn, taken):
+                    log.warning("lost the lease of job %s:%d before recording", *_key(taken))
+                    return
+                state = await watched_jobs.get_job(conn, taken.project, taken.job_id)
+                if state is None:
+                    return
+                if isinstance(outcome, Reading):
+                    await self._record(conn, state, outcome, now)
+                elif isinstance(outcome, errors.JobNotFound):
+                    await self._end_all(conn, state, now, reason="gone")
+                elif outcome is not None:
+                    next_poll = now + self._backoff(state, now)
+                    await self._unreadable(conn, state, outcome, now)
             await self._outbox.deliver(
-                state.project,
-                state.job_id,
+                taken.project,
+                taken.job_id,
                 refresh_parents=True,
-                keep_lease=lambda: self._keep(state),
+                keep_lease=lambda: self._keep(taken),
             )
         finally:
             async with self._db.begin() as conn:
-                if not await watched_jobs.forget_if_done(conn, state.project, state.job_id):
+                if not await watched_jobs.forget_if_done(conn, taken.project, taken.job_id):
                     await watched_jobs.release(
                         conn,
-                        state.project,
-                        state.job_id,
+                        taken.project,
+                        taken.job_id,
                         owner=self.config.owner,
                         next_poll_at=next_poll,
                     )
 
-    async def _record(self, before: JobState, reading: Reading, now: float) -> None:
+    async def _record(
+        self, conn: AsyncConnection, before: JobState, reading: Reading, now: float
+    ) -> None:
         change, after = detect(before, reading, observed_at=now)
-        async with self._db.begin() as conn:
-            await watched_jobs.record_state(conn, after, now=now)
-            views = await watches.job_watches(conn, before.project, before.job_id)
-            for view in views:
-                if before.unreadable_noted:
-                    await outbox.add_notification(
-                        conn,
-                        watch_id=view.watch.id,
-                        change_key=f"readable@{round(now * 1000)}",
-                        kind=outbox.READABLE,
-                        now=now,
-                    )
-                if change is None:
-                    continue
+        await watched_jobs.record_state(conn, after, now=now)
+        for view in await watches.job_watches(conn, before.project, before.job_id):
+            if before.unreadable_noted:
                 await outbox.add_notification(
                     conn,
                     watch_id=view.watch.id,
-                    change_key=change.key(before.project, before.job_id),
-                    kind=change.kind,
+                    change_key=f"readable@{round(now * 1000)}",
+                    kind=outbox.READABLE,
                     now=now,
-                    from_status=change.from_status,
-                    to_status=change.to_status,
-                    status_desc=change.status_desc,
-                    restart_times=change.restart_times,
-                    previous_since=change.previous_since,
                 )
-                if change.is_final:
-                    await watches.end_watch(conn, view.watch.id, now=now, reason="final")
+            if change is None:
+                continue
+            await outbox.add_notification(
+                conn,
+                watch_id=view.watch.id,
+                change_key=change.key(before.project, before.job_id),
+                kind=change.kind,
+                now=now,
+                from_status=change.from_status,
+                to_status=change.to_status,
+                status_desc=change.status_desc,
+                restart_times=change.restart_times,
+                previous_since=change.previous_since,
+            )
+            if change.is_final:
+                await watches.end_watch(conn, view.watch.id, now=now, reason="final")
         if change is not None:
             self._observer.change_seen(change.kind)
 
-    async def _end_all(self, state: JobState, now: float, *, reason: str) -> None:
-        async with self._db.begin() as conn:
-            for view in await watches.job_watches(conn, state.project, state.job_id):
-                if await watches.end_watch(conn, view.watch.id, now=now, reason=reason):
-                    await outbox.add_notification(
-                        conn, watch_id=view.watch.id, change_key="ended", kind=outbox.ENDED, now=now
-                    )
-        log.info("job %s:%d is gone; its watches ended", state.project, state.job_id)
+    async def _end_all(
+        self, conn: AsyncConnection, state: JobState, now: float, *, reason: str
+    ) -> None:
+        for view in await watches.job_watches(conn, state.project, state.job_id):
+            if await watches.end_watch(conn, view.watch.id, now=now, reason=reason):
+                await outbox.add_notification(
+                    conn, watch_id=view.watch.id, change_key="ended", kind=outbox.ENDED, now=now
+                )
+        log.info("job %s:%d is gone; its watches ended", *_key(state))
         self._observer.change_seen(outbox.ENDED)
 
-    async def _unreadable(self, state: JobState, error: errors.JobApiError, now: float) -> None:
+    async def _unreadable(
+        self, conn: AsyncConnection, state: JobState, error: errors.JobApiError, now: float
+    ) -> None:
         since = state.unreadable_since if state.unreadable_since is not None else now
         tell = not state.unreadable_noted and now - since >= UNREADABLE_AFTER_S
-        async with self._db.begin() as conn:
-            await watched_jobs.record_unreadable(
-                conn, state.project, state.job_id, now=now, noted=state.unreadable_noted or tell
-            )
-            if tell:
-                for view in await watches.job_watches(conn, state.project, state.job_id):
-                    await outbox.add_notification(
-                        conn,
-                        watch_id=view.watch.id,
-                        change_key=f"unreadable@{round(since * 1000)}",
-                        kind=outbox.UNREADABLE,
-                        now=now,
-                        status_desc=type(error).__name__,
-                    )
+        await watched_jobs.record_unreadable(
+            conn, state.project, state.job_id, now=now, noted=state.unreadable_noted or tell
+        )
+        if tell:
+            for view in await watches.job_watches(conn, state.project, state.job_id):
+                await outbox.add_notification(
+                    conn,
+                    watch_id=view.watch.id,
+                    change_key=f"unreadable@{round(since * 1000)}",
+                    kind=outbox.UNREADABLE,
+                    now=now,
+                    status_desc=type(error).__name__,
+                )
         log.warning(
             "watched job %s:%d could not be read: %s",
             state.project,
@@ -252,16 +265,19 @@ class Poller:
             extra=error.log_fields(),
         )
 
+    async def _renew(self, conn: AsyncConnection, state: JobState) -> bool:
+        return await watched_jobs.extend_lease(
+            conn,
+            state.project,
+            state.job_id,
+            owner=self.config.owner,
+            until=self._clock() + self.config.lease_s,
+        )
+
     async def _keep(self, state: JobState) -> bool:
         """Hold the job's lease for another lease period before a post (Slack may make us wait)."""
         async with self._db.begin() as conn:
-            return await watched_jobs.extend_lease(
-                conn,
-                state.project,
-                state.job_id,
-                owner=self.config.owner,
-                until=self._clock() + self.config.lease_s,
-            )
+            return await self._renew(conn, state)
 
     def _backoff(self, state: JobState, now: float) -> float:
         """Wait longer after each failed read: about the time it has been failing."""
@@ -276,3 +292,7 @@ class Poller:
                         conn, watch_id=watch.id, change_key="ended", kind=outbox.ENDED, now=now
                     )
                     await watched_jobs.poll_soon(conn, watch.project, watch.job_id, now=now)
+
+
+def _key(state: JobState) -> tuple[str, int]:
+    return state.project, state.job_id

@@ -26,6 +26,14 @@ class PostFailed(Exception):
         self.error = error
 
 
+class Throttled(PostFailed):
+    """The chat asks us to wait before posting again (Slack's 429 and its Retry-After)."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__("ratelimited")
+        self.retry_after_s = retry_after_s
+
+
 class Threads(Protocol):
     """A chat's threads, as the watch code uses them."""
 
@@ -36,7 +44,7 @@ class Threads(Protocol):
     async def reply(
         self, channel: str, thread_ts: str, message: Message, *, key: str, broadcast: bool
     ) -> str:
-        """Reply in a thread, tagged with `key`; return the reply's ts."""
+        """Reply in a thread, tagged with `key`; return the reply's ts (raises Throttled)."""
         ...
 
     async def find_reply(self, channel: str, thread_ts: str, key: str) -> str | None:
