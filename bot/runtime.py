@@ -32,7 +32,7 @@ from bot.store.migrations import current_version, migrate
 from bot.usecases.watching import Watching
 from bot.watch.outbox import Outbox
 from bot.watch.poller import Poller, PollerConfig
-from bot.watch.source import JobReader
+from bot.watch.source import ClientLister, JobReader
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +186,7 @@ def build_runtime(
     )
     reader = JobReader(
         lambda project: jobs,
-        # The job list read comes with JobsClient.list_jobs; until then one request per job.
-        lambda project: None,
+        lambda project: ClientLister(jobs),
         concurrency=8,
         clock=time.time,
         observer=metrics.watch,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot.store.url import database_url, shown
 
 # How long a SQLite writer waits for another process's write lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 30000
 
 
 @dataclass
@@ -23,6 +24,9 @@ class Database:
 
     engine: AsyncEngine
     url: URL
+    # SQLite has one writer at a time: this process's transactions queue here, in order, rather
+    # than racing for the file lock and failing after busy_timeout under load.
+    _one_writer: asyncio.Lock | None = field(default=None, repr=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -37,7 +41,11 @@ class Database:
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """Open a transaction: committed when the block ends, rolled back on an exception."""
-        async with self.engine.begin() as conn:
+        if self._one_writer is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._one_writer, self.engine.begin() as conn:
             yield conn
 
     async def aclose(self) -> None:
@@ -51,10 +59,10 @@ def open_database(value: str, *, pool_size: int = 5) -> Database:
     if url.drivername.startswith("sqlite"):
         engine = create_async_engine(url)
         _configure_sqlite(engine)
-    else:
-        engine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-        )
+        return Database(engine=engine, url=url, _one_writer=asyncio.Lock())
+    engine = create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
     return Database(engine=engine, url=url)
 
 

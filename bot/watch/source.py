@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.jobs import errors
+from bot.jobs.client import JobsClient
 from bot.jobs.models import Job
+from bot.jobs.paging import JobQuery, PageRef
 from bot.watch.changes import Reading
 
 PAGE_SIZE = 100
@@ -152,3 +154,27 @@ class JobReader:
         if missing:
             found.update(await self._read_each(project, missing))
         return {j: found[j] for j in job_ids}
+
+
+class ClientLister:
+    """Reads a project's job list through the job API client, newest first."""
+
+    def __init__(self, client: JobsClient) -> None:
+        self._client = client
+
+    async def pages(self) -> AsyncGenerator[ListPage, None]:
+        """Yield each page of the list in turn (one request each) until the last."""
+        query = JobQuery(limit=PAGE_SIZE)
+        ref: PageRef | None = None
+        while True:
+            page = await self._client.list_jobs(query, ref)
+            readings = {job.job_id: reading_of(job) for job in page.jobs if job.job_id}
+            more = page.next_ref is not None and bool(page.jobs)
+            # CS may not say how many jobs there are: count what we saw, and a page more.
+            total = page.total
+            if total is None:
+                total = page.offset + len(page.jobs) + (PAGE_SIZE if more else 0)
+            yield ListPage(readings, total)
+            if not more:
+                return
+            ref = page.next_ref
