@@ -51,12 +51,13 @@ class SlackThreads:
         """Post a message in the channel, visible to everyone; return its ts."""
         answer = await self._call(
             "chat.postMessage",
-            self._client.chat_postMessage,
-            channel=channel,
-            text=message.text,
-            blocks=message.blocks,
-            unfurl_links=False,
-            unfurl_media=False,
+            lambda: self._client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
         )
         return str(answer["ts"])
 
@@ -67,16 +68,17 @@ class SlackThreads:
         # A 429 goes back to the caller, who waits it out and renews its lease first.
         answer = await self._call(
             "chat.postMessage",
-            self._client.chat_postMessage,
+            lambda: self._client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                reply_broadcast=broadcast,
+                text=message.text,
+                blocks=message.blocks,
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
             wait_out_429=False,
-            channel=channel,
-            thread_ts=thread_ts,
-            reply_broadcast=broadcast,
-            text=message.text,
-            blocks=message.blocks,
-            metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
-            unfurl_links=False,
-            unfurl_media=False,
         )
         return str(answer["ts"])
 
@@ -86,12 +88,13 @@ class SlackThreads:
         while True:
             answer = await self._call(
                 "conversations.replies",
-                self._client.conversations_replies,
-                channel=channel,
-                ts=thread_ts,
-                include_all_metadata=True,
-                limit=200,
-                cursor=cursor,
+                lambda page=cursor: self._client.conversations_replies(  # type: ignore[misc]
+                    channel=channel,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=page,
+                ),
             )
             for message in answer.get("messages") or []:
                 metadata = message.get("metadata") or {}
@@ -106,11 +109,9 @@ class SlackThreads:
         """Replace a message in place (the parent card, with the latest state)."""
         await self._call(
             "chat.update",
-            self._client.chat_update,
-            channel=channel,
-            ts=ts,
-            text=message.text,
-            blocks=message.blocks,
+            lambda: self._client.chat_update(
+                channel=channel, ts=ts, text=message.text, blocks=message.blocks
+            ),
         )
 
     async def permalink(self, channel: str, ts: str) -> str | None:
@@ -118,9 +119,7 @@ class SlackThreads:
         try:
             answer = await self._call(
                 "chat.getPermalink",
-                self._client.chat_getPermalink,
-                channel=channel,
-                message_ts=ts,
+                lambda: self._client.chat_getPermalink(channel=channel, message_ts=ts),
             )
         except (ChannelGone, PostFailed):
             return None
@@ -128,17 +127,12 @@ class SlackThreads:
         return str(link) if link else None
 
     async def _call(
-        self,
-        method: str,
-        call: Callable[..., Awaitable[Any]],
-        *,
-        wait_out_429: bool = True,
-        **params: Any,
+        self, method: str, call: Callable[[], Awaitable[Any]], *, wait_out_429: bool = True
     ) -> Any:
         waits = 0
         while True:
             try:
-                return await call(**params)
+                return await call()
             except SlackApiError as error:
                 code = slack_error_code(error) or f"http_{error.response.status_code}"
                 if error.response.status_code == 429:

@@ -6,6 +6,7 @@ included), Slack threads against the fake Slack, a SQLite file. Only time is inj
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -202,6 +203,7 @@ async def test_slack_429_on_a_reply_is_waited_out_and_posted_once(rig: Rig) -> N
 
 
 async def test_an_archived_channel_ends_its_watches_with_a_log_line(rig: Rig, caplog) -> None:
+    caplog.set_level(logging.WARNING)
     await rig.watch(50320)
     rig.slack.refuse[CHANNEL] = "is_archived"
     rig.jobs.set_status(50320, "job_running_exception")
