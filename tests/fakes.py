@@ -183,7 +183,11 @@ def command_body(
     channel_id: str = "C0INCIDENT",
     trigger_id: str | None = None,
 ) -> str:
-    """Return a slash-command request body as Slack sends it (a URL-encoded form)."""
+    """Return a slash-command request body as Slack sends it (a URL-encoded form).
+
+    `text` is what the user typed: Slack sends its `&`, `<` and `>` as entities, then
+    form-encodes the whole body.
+    """
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -194,13 +198,18 @@ def command_body(
             "user_id": user_id,
             "user_name": "oncall",
             "command": command,
-            "text": text,
+            "text": slack_entities(text),
             "api_app_id": "A0001",
             "is_enterprise_install": "false",
             "response_url": response_url,
             "trigger_id": trigger_id or new_trigger_id(),
         }
     )
+
+
+def slack_entities(typed: str) -> str:
+    """Escape typed text as Slack does in a slash command's `text`: `&`, `<`, `>` only."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def interactive_body(payload: dict[str, Any]) -> str:
