@@ -226,6 +226,8 @@ def message_shortcut_payload(
     channel_id: str = "C0INCIDENT",
     user_id: str = "U0USER",
     attachments: list[dict[str, Any]] | None = None,
+    blocks: list[dict[str, Any]] | None = None,
+    channel_name: str = "incident-42",
     trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """Return a `message_action` payload for the job_details shortcut."""
@@ -234,13 +236,15 @@ def message_shortcut_payload(
         message["thread_ts"] = thread_ts
     if attachments:
         message["attachments"] = attachments
+    if blocks:
+        message["blocks"] = blocks
     return {
         "type": "message_action",
         "token": "legacy-verification-token",
         "action_ts": "1700000200.000300",
         "team": {"id": "T0001", "domain": "acme"},
         "user": {"id": user_id, "name": "oncall", "team_id": "T0001"},
-        "channel": {"id": channel_id, "name": "incident-42"},
+        "channel": {"id": channel_id, "name": channel_name},
         "is_enterprise_install": False,
         "callback_id": "job_details",
         "trigger_id": trigger_id or new_trigger_id(),

@@ -11,8 +11,8 @@ from bot.slack.ids import ActionId, BlockId
 
 RECOGNISED_FORMS = (
     "`job 50320`, `job #50320`, `job id 50320`, `job_id: 50320`, `job_id=50320`, "
-    '`jobId: 50320`, `"job_id": 50320`, and links containing `/job/50320`, `/jobs/50320` '
-    "or `/jobs/detail/50320`"
+    '`jobId: 50320`, `"job_id": 50320`, `Job my_job (ID: 50320)`, a field titled `Job ID`, '
+    "and links containing `/job/50320`, `/jobs/50320` or `/jobs/detail/50320`"
 )
 
 

@@ -16,6 +16,7 @@ from bot.slack.delivery import post_in_thread, slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.ids import CallbackId
 from bot.slack.listeners.guard import guarded
+from bot.slack.message_text import message_texts
 from bot.usecases.job_ids import find_job_ids
 from bot.usecases.show_job import JobAnswer, show_job
 
@@ -26,18 +27,6 @@ log = logging.getLogger(__name__)
 CANNOT_POST = {"not_in_channel", "channel_not_found"}
 
 
-def message_text(message: dict[str, Any]) -> str:
-    """Collect the text of a message: its text, then its attachments' (where alerts put it)."""
-    parts = [str(message.get("text") or "")]
-    for attachment in message.get("attachments") or []:
-        if isinstance(attachment, dict):
-            parts += [str(attachment.get(key) or "") for key in ("pretext", "title", "text")]
-            for item in attachment.get("fields") or []:
-                if isinstance(item, dict):
-                    parts.append(f"{item.get('title') or ''} {item.get('value') or ''}")
-    return "\n".join(part for part in parts if part)
-
-
 async def handle_job_details(
     ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps, audit: Audit
 ) -> None:
@@ -45,7 +34,7 @@ async def handle_job_details(
     await ack()
     message = shortcut.get("message") or {}
     response_url = shortcut["response_url"]
-    job_ids = find_job_ids(message_text(message))
+    job_ids = find_job_ids(*message_texts(message))
     if not job_ids:
         await deps.responder.respond(response_url, no_job_ids())
         audit.finish("no job ID found")

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import Jobbot
 from tests.fakes import interactive_body, message_shortcut_payload, wait_until
+from tests.slack import block_kit_alerts as alerts
 from tests.slack.listeners.support import add_job, all_text, no_backend
 
 MESSAGE_TS = "1700000100.000200"
@@ -90,6 +91,50 @@ async def test_each_recognised_form_posts_a_card_in_the_messages_thread(
         assert post["thread_ts"] == MESSAGE_TS
         assert post["blocks"][0]["type"] == "header"
     assert jobbot.fake_slack.hooks == []
+
+
+@pytest.mark.parametrize(
+    ("blocks", "attachments", "expected"),
+    [
+        pytest.param(alerts.RICH_TEXT_POST, None, alerts.RICH_TEXT_POST_IDS, id="rich-text"),
+        pytest.param(
+            alerts.SECTION_FIELDS_ALERT, None, alerts.SECTION_FIELDS_ALERT_IDS, id="section-fields"
+        ),
+        pytest.param(
+            None, alerts.ATTACHMENT_WITH_BLOCKS, alerts.ATTACHMENT_WITH_BLOCKS_IDS, id="attachment"
+        ),
+        pytest.param(alerts.MARKDOWN_ALERT, None, alerts.MARKDOWN_ALERT_IDS, id="markdown"),
+    ],
+)
+async def test_a_block_kit_only_message_gets_a_card_per_job_in_its_thread(
+    jobbot: Jobbot,
+    blocks: list[dict[str, Any]] | None,
+    attachments: list[dict[str, Any]] | None,
+    expected: list[int],
+) -> None:
+    for job_id in expected:
+        add_job(jobbot.fake_jobs, job_id)
+    payload = message_shortcut_payload(
+        alerts.NO_TEXT,
+        jobbot.fake_slack.hook_url("blocks"),
+        ts=MESSAGE_TS,
+        blocks=blocks,
+        attachments=attachments,
+    )
+    assert (await jobbot.post(interactive_body(payload))).status_code == 200
+    posts = await wait_for_posts(jobbot, len(expected))
+    assert [post["text"] for post in posts] == [f"Job {i} flink_job_{i}: Running" for i in expected]
+    assert all(post["thread_ts"] == MESSAGE_TS for post in posts)
+    assert jobbot.fake_slack.hooks == []
+
+
+@pytest.mark.parametrize("text", ["job 2 of 5 failed", "flink_job 3 restarted"])
+async def test_counts_and_other_names_ask_the_job_api_nothing(jobbot: Jobbot, text: str) -> None:
+    await run_shortcut(jobbot, text, hook="count")
+    await wait_until(lambda: bool(jobbot.fake_slack.posts_to("count")))
+    [note] = jobbot.fake_slack.posts_to("count")
+    assert "found no job ID" in note["text"]
+    assert jobbot.fake_jobs.requests == []
 
 
 async def test_a_reply_gets_its_cards_in_the_parent_thread(jobbot: Jobbot) -> None:
