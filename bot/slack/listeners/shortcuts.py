@@ -27,6 +27,17 @@ log = logging.getLogger(__name__)
 CANNOT_POST = {"not_in_channel", "channel_not_found"}
 
 
+def is_direct_message(channel: dict[str, Any]) -> bool:
+    """Say whether the conversation is a DM or group DM, which no app can be invited to.
+
+    Slack's interaction payloads name a DM `directmessage` (its ID starts with D) and a
+    group DM `mpdm-…` (its ID starts with G or C).
+    """
+    name = str(channel.get("name") or "")
+    is_dm = str(channel.get("id") or "").startswith("D") or name == "directmessage"
+    return is_dm or name.startswith("mpdm-")
+
+
 async def handle_job_details(
     ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps, audit: Audit
 ) -> None:
@@ -43,7 +54,8 @@ async def handle_job_details(
     results = await asyncio.gather(
         *(show_job(deps.jobs, job_id, now=deps.clock()) for job_id in job_ids)
     )
-    channel = (shortcut.get("channel") or {}).get("id", "")
+    conversation = shortcut.get("channel") or {}
+    channel = str(conversation.get("id") or "")
     thread_ts = str(message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"))
     private: list[JobAnswer] = [result for result in results if not result.ok]
     for index, result in enumerate(results):
@@ -58,7 +70,8 @@ async def handle_job_details(
             log.info("cannot post in channel, answering privately", extra={"channel": channel})
             private = [r for r in results[index:] if r.ok] + private
             break
-    hint = invite_hint(channel) if any(r.ok for r in private) else None
+    direct = is_direct_message(conversation)
+    hint = invite_hint(channel, direct=direct) if any(r.ok for r in private) else None
     for position, result in enumerate(private):
         shown = with_hint(result.message, hint) if hint and position == 0 else result.message
         await deps.responder.respond(response_url, shown)

@@ -200,6 +200,52 @@ async def test_when_slack_refuses_the_cards_come_privately_with_an_invite_hint(
     assert len(posted(jobbot)) == 1
 
 
+@pytest.mark.parametrize(
+    ("channel_id", "channel_name"),
+    [
+        pytest.param("D0DIRECT1", "directmessage", id="dm"),
+        pytest.param("G0MPIM001", "mpdm-ada--lin--oncall-1", id="group-dm-G"),
+        pytest.param("C0MPIM002", "mpdm-ada--lin-1", id="group-dm-C"),
+    ],
+)
+async def test_in_a_direct_message_the_hint_suggests_no_invite(
+    jobbot: Jobbot, channel_id: str, channel_name: str
+) -> None:
+    jobbot.fake_slack.refuse[channel_id] = "channel_not_found"
+    payload = message_shortcut_payload(
+        "job 50320",
+        jobbot.fake_slack.hook_url("dm"),
+        channel_id=channel_id,
+        channel_name=channel_name,
+    )
+    assert (await jobbot.post(interactive_body(payload))).status_code == 200
+    await wait_until(lambda: bool(jobbot.fake_slack.posts_to("dm")))
+    [card] = jobbot.fake_slack.posts_to("dm")
+    assert card["text"] == "Job 50320 my_job_001: Running"
+    hint = card["blocks"][-1]["elements"][0]["text"]
+    assert "direct message" in hint
+    assert "/invite" not in all_text(card)
+    assert "<#" not in all_text(card)
+
+
+async def test_in_a_private_channel_the_hint_links_it_and_suggests_an_invite(
+    jobbot: Jobbot,
+) -> None:
+    jobbot.fake_slack.refuse["G0PRIVATE"] = "channel_not_found"
+    payload = message_shortcut_payload(
+        "job 50320",
+        jobbot.fake_slack.hook_url("p"),
+        channel_id="G0PRIVATE",
+        channel_name="privategroup",
+    )
+    assert (await jobbot.post(interactive_body(payload))).status_code == 200
+    await wait_until(lambda: bool(jobbot.fake_slack.posts_to("p")))
+    [card] = jobbot.fake_slack.posts_to("p")
+    hint = card["blocks"][-1]["elements"][0]["text"]
+    assert "<#G0PRIVATE>" in hint
+    assert "/invite @jobbot" in hint
+
+
 async def test_a_message_without_job_ids_gets_a_note_on_the_recognised_forms(
     jobbot: Jobbot,
 ) -> None:
