@@ -110,8 +110,16 @@ async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) ->
 
 def run_manifest(url: str | None, socket_mode: bool) -> int:
     """Print the Slack app manifest for this deployment as YAML."""
-    from bot.ops.manifest import build_manifest, to_yaml
+    from bot.ops.manifest import PLACEHOLDER_URL, build_manifest, to_yaml
 
+    if url is None and not socket_mode:
+        # Still useful as a template; the note says what to replace.
+        url = PLACEHOLDER_URL
+        print(
+            f"jobbot: no --url given, so the manifest points at the placeholder {url}; pass "
+            "--url https://your-host (jobbot's public address) or --socket for Socket Mode",
+            file=sys.stderr,
+        )
     # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
     settings = read_settings(JOBBOT_API=JobApi.DEMO)
     try:
@@ -171,8 +179,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     demo.add_argument("--json", action="store_true", help="print Block Kit payloads")
     commands.add_parser("check", help="check the settings, the job API and Slack")
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
-    where = manifest.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="HTTP mode: jobbot's public https:// address")
+    where = manifest.add_mutually_exclusive_group()
+    where.add_argument(
+        "--url", help="HTTP mode: jobbot's public https:// address (default: a placeholder)"
+    )
     where.add_argument("--socket", action="store_true", help="Socket Mode: no request URLs")
     return parser.parse_args(argv)
 
