@@ -81,6 +81,8 @@ class FakeSlack(LoopbackServer):
         self.retry_after_s = 1
         self.hook_status = 200
         self.usergroups: dict[str, list[str]] = {}
+        # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
+        self.usergroups_error: str | None = None
         self.usergroups_delay_s = 0.0
         self._ts = 1700000000.000100
         self.app.router.add_route("*", "/api/{method}", self._api)
@@ -142,6 +144,8 @@ class FakeSlack(LoopbackServer):
         return web.json_response({"ok": True})
 
     def usergroup_answer(self, usergroup: str) -> dict[str, Any]:
+        if self.usergroups_error is not None:
+            return {"ok": False, "error": self.usergroups_error}
         members = self.usergroups.get(usergroup)
         if members is None:
             return {"ok": False, "error": "no_such_subteam"}
