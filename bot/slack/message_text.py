@@ -56,8 +56,8 @@ def _block(block: dict[str, Any]) -> Iterator[str]:
         # (title, description), input (label): every text object and link they hold.
         for key in ("text", "title", "description", "label"):
             yield _text_object(block.get(key))
-        for field in _dicts(block.get("fields")):
-            yield _text_object(field)
+        # Fields read as one text: some alerts put a title in one field, its value in the next.
+        yield "\n".join(_text_object(field) for field in _dicts(block.get("fields")))
         for element in [*_dicts(block.get("elements")), *_dicts([block.get("accessory")])]:
             yield from _element(element)
 

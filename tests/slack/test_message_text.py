@@ -64,6 +64,13 @@ def test_a_rich_text_paragraph_reads_as_one_line() -> None:
         {"type": "section", "fields": [{"type": "plain_text", "text": "Job ID: 50320"}]},
         {
             "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": "*Job ID*"},
+                {"type": "plain_text", "text": "50320"},
+            ],
+        },
+        {
+            "type": "section",
             "text": {"type": "mrkdwn", "text": "Checkpoints failing"},
             "accessory": {
                 "type": "button",
@@ -105,7 +112,7 @@ def test_a_rich_text_paragraph_reads_as_one_line() -> None:
         },
         {"type": "markdown", "text": "Job **50320** lags"},
     ],
-    ids=lambda block: str(block["type"]),
+    ids=lambda block: str(block["type"]) + ("-fields" if "fields" in block else ""),
 )
 def test_each_kind_of_block_is_read(block: dict[str, Any]) -> None:
     assert ids_in({"text": "", "blocks": [block]}) == [50320]
