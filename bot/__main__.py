@@ -9,11 +9,10 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from bot.jobs.demo import DEMO_FAULTS, DEMO_JOB_IDS
 from bot.ops.logs import setup_logging
-from bot.ops.settings import JobApi, Settings, describe_error, require
+from bot.ops.settings import JobApi, Settings
+from bot.ops.settings_load import SettingsError, load_settings
 from bot.ops.workers import run_workers
 from bot.render.terminal import render_terminal
 from bot.runtime import build_runtime
@@ -22,30 +21,32 @@ from bot.usecases.show_job import show_job
 
 
 class ConfigError(Exception):
-    """The settings are missing or wrong; the message names the variable."""
+    """The settings are missing or wrong: one line per problem, each naming its variable."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning a validation error into one line."""
+def read_settings(*required: str, **overrides: object) -> Settings:
+    """Read the settings and check the ones this command needs, reporting every problem."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as error:
-        raise ConfigError(describe_error(error)) from None
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
+        return load_settings(*required, **overrides)
+    except SettingsError as error:
+        raise ConfigError(*error.problems) from None
 
 
-def _prepare(settings: Settings, *required: str) -> None:
-    try:
-        require(settings, *required)
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
+def _prepare(settings: Settings) -> None:
     setup_logging(settings.log_format, settings.log_level, settings.secret_values())
+
+
+SERVE_NEEDS = ("slack_bot_token", "slack_signing_secret")
+SOCKET_NEEDS = ("slack_bot_token", "slack_app_token")
 
 
 async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
     """Serve Slack over HTTP until SIGTERM or SIGINT."""
-    _prepare(settings, "slack_bot_token", "slack_signing_secret")
+    _prepare(settings)
     runtime = build_runtime(settings)
     assert runtime.app is not None
     stop = _stop_on_signals()
@@ -63,7 +64,7 @@ async def run_socket(settings: Settings) -> int:
     """Serve Slack over Socket Mode until interrupted."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    _prepare(settings, "slack_bot_token", "slack_app_token")
+    _prepare(settings)
     runtime = build_runtime(settings, socket_mode=True)
     assert settings.slack_app_token is not None
     assert runtime.app is not None
@@ -109,10 +110,18 @@ async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) ->
 
 def run_manifest(url: str | None, socket_mode: bool) -> int:
     """Print the Slack app manifest for this deployment as YAML."""
-    from bot.ops.manifest import build_manifest, to_yaml
+    from bot.ops.manifest import PLACEHOLDER_URL, build_manifest, to_yaml
 
+    if url is None and not socket_mode:
+        # Still useful as a template; the note says what to replace.
+        url = PLACEHOLDER_URL
+        print(
+            f"jobbot: no --url given, so the manifest points at the placeholder {url}; pass "
+            "--url https://your-host (jobbot's public address) or --socket for Socket Mode",
+            file=sys.stderr,
+        )
     # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
-    settings = load_settings(JOBBOT_API=JobApi.DEMO)
+    settings = read_settings(JOBBOT_API=JobApi.DEMO)
     try:
         manifest = build_manifest(settings.command, url=url, socket_mode=socket_mode)
     except ValueError as error:
@@ -124,7 +133,7 @@ def run_manifest(url: str | None, socket_mode: bool) -> int:
 async def run_demo(show_json: bool) -> int:
     """Print the cards of every demo job and of the demo failures."""
     # The demo's failures are on purpose (IDs 401…503): their log lines would only be noise.
-    settings = load_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
+    settings = read_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
     await run_show(settings, [*DEMO_JOB_IDS, 999999, *DEMO_FAULTS], show_json)
     print(
         "These are jobbot's cards for the built-in demo jobs. To see one as Slack receives "
@@ -170,8 +179,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     demo.add_argument("--json", action="store_true", help="print Block Kit payloads")
     commands.add_parser("check", help="check the settings, the job API and Slack")
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
-    where = manifest.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="HTTP mode: jobbot's public https:// address")
+    where = manifest.add_mutually_exclusive_group()
+    where.add_argument(
+        "--url", help="HTTP mode: jobbot's public https:// address (default: a placeholder)"
+    )
     where.add_argument("--socket", action="store_true", help="Socket Mode: no request URLs")
     return parser.parse_args(argv)
 
@@ -184,23 +195,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "demo":
                 return asyncio.run(run_demo(args.json))
             case "serve":
-                settings = load_settings()
+                settings = read_settings(*SERVE_NEEDS)
                 if args.workers > 1:
-                    _prepare(settings, "slack_bot_token", "slack_signing_secret")
+                    _prepare(settings)
                     return run_workers(args.workers)
                 return asyncio.run(run_serve(settings, reuse_port=args.reuse_port))
             case "socket":
-                return asyncio.run(run_socket(load_settings()))
+                return asyncio.run(run_socket(read_settings(*SOCKET_NEEDS)))
             case "show":
-                return asyncio.run(run_show(load_settings(), args.job_id, args.json))
+                return asyncio.run(run_show(read_settings(), args.job_id, args.json))
             case "manifest":
                 return run_manifest(args.url, args.socket)
             case "check":
                 from bot.ops.check import run_check
 
-                return asyncio.run(run_check(load_settings()))
+                return asyncio.run(run_check(read_settings()))
     except ConfigError as error:
-        print(f"jobbot: configuration error: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"jobbot: configuration error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

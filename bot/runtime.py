@@ -93,9 +93,8 @@ def build_runtime(
         channels=frozenset(settings.allowed_channels),
         usergroups=frozenset(settings.allowed_usergroups),
     )
+    policy = AccessPolicy(rules, slack, on_slack_error=deps.slack_api_error)
     app = (
-        create_app(deps, client=slack, policy=AccessPolicy(rules, slack), socket_mode=socket_mode)
-        if with_app
-        else None
+        create_app(deps, client=slack, policy=policy, socket_mode=socket_mode) if with_app else None
     )
     return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app)

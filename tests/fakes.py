@@ -82,6 +82,8 @@ class FakeSlack(LoopbackServer):
         self.retry_after_s = 1
         self.hook_status = 200
         self.usergroups: dict[str, list[str]] = {}
+        # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
+        self.usergroups_error: str | None = None
         self.usergroups_delay_s = 0.0
         self._ts = 1700000000.000100
         self.app.router.add_route("*", "/api/{method}", self._api)
@@ -143,6 +145,8 @@ class FakeSlack(LoopbackServer):
         return web.json_response({"ok": True})
 
     def usergroup_answer(self, usergroup: str) -> dict[str, Any]:
+        if self.usergroups_error is not None:
+            return {"ok": False, "error": self.usergroups_error}
         members = self.usergroups.get(usergroup)
         if members is None:
             return {"ok": False, "error": "no_such_subteam"}
@@ -184,7 +188,11 @@ def command_body(
     channel_id: str = "C0INCIDENT",
     trigger_id: str | None = None,
 ) -> str:
-    """Return a slash-command request body as Slack sends it (a URL-encoded form)."""
+    """Return a slash-command request body as Slack sends it (a URL-encoded form).
+
+    `text` is what the user typed: Slack sends its `&`, `<` and `>` as entities, then
+    form-encodes the whole body.
+    """
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -195,13 +203,18 @@ def command_body(
             "user_id": user_id,
             "user_name": "oncall",
             "command": command,
-            "text": text,
+            "text": slack_entities(text),
             "api_app_id": "A0001",
             "is_enterprise_install": "false",
             "response_url": response_url,
             "trigger_id": trigger_id or new_trigger_id(),
         }
     )
+
+
+def slack_entities(typed: str) -> str:
+    """Escape typed text as Slack does in a slash command's `text`: `&`, `<`, `>` only."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def interactive_body(payload: dict[str, Any]) -> str:
@@ -218,6 +231,8 @@ def message_shortcut_payload(
     channel_id: str = "C0INCIDENT",
     user_id: str = "U0USER",
     attachments: list[dict[str, Any]] | None = None,
+    blocks: list[dict[str, Any]] | None = None,
+    channel_name: str = "incident-42",
     trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """Return a `message_action` payload for the job_details shortcut."""
@@ -226,13 +241,15 @@ def message_shortcut_payload(
         message["thread_ts"] = thread_ts
     if attachments:
         message["attachments"] = attachments
+    if blocks:
+        message["blocks"] = blocks
     return {
         "type": "message_action",
         "token": "legacy-verification-token",
         "action_ts": "1700000200.000300",
         "team": {"id": "T0001", "domain": "acme"},
         "user": {"id": user_id, "name": "oncall", "team_id": "T0001"},
-        "channel": {"id": channel_id, "name": "incident-42"},
+        "channel": {"id": channel_id, "name": channel_name},
         "is_enterprise_install": False,
         "callback_id": "job_details",
         "trigger_id": trigger_id or new_trigger_id(),

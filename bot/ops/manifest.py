@@ -14,6 +14,8 @@ from bot.slack.server import SLACK_PATH
 # (chat.postMessage in threads), usergroups:read (usergroups.users.list for
 # JOBBOT_ALLOWED_USERGROUPS). tests/test_manifest.py checks this against the code.
 BOT_SCOPES = ("commands", "chat:write", "usergroups:read")
+# Where the manifest points when no address is given (manifest.yml's too): to be replaced.
+PLACEHOLDER_URL = "https://jobbot.example.com"
 
 DESCRIPTION = "Flink job cards from Huawei Cloud CS and DLI, in the channel where you need them."
 LONG_DESCRIPTION = (

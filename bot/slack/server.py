@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -37,7 +38,7 @@ def create_web_app(
     """Build the aiohttp application that serves Slack, health checks and metrics."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        if not _signature_headers_well_formed(request):
+        if not _signature_headers_well_formed(request) and not await _is_ssl_check(request):
             return web.json_response({"error": "invalid request"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
@@ -81,6 +82,23 @@ def _signature_headers_well_formed(request: web.Request) -> bool:
         and signature.isascii()
         and bool(signature)
     )
+
+
+async def _is_ssl_check(request: web.Request) -> bool:
+    """Say whether the request is exactly Slack's SSL check, which comes unsigned.
+
+    Slack checks a slash command's certificate with a form POST of `ssl_check=1` and
+    `token`, and no signature headers; Bolt answers it (200) before verifying signatures.
+    Anything more in the body is not that check.
+    """
+    length = request.content_length
+    if request.content_type != "application/x-www-form-urlencoded" or not length or length > 512:
+        return False
+    try:
+        fields = dict(parse_qsl((await request.read()).decode(), strict_parsing=True))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return fields.keys() == {"ssl_check", "token"} and fields["ssl_check"] == "1"
 
 
 async def serve(

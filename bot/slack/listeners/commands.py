@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.render.blocks import Message
 from bot.render.messages import help_message, invalid_job_id, usage_error
+from bot.render.text import unescape
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
@@ -16,7 +17,7 @@ from bot.usecases.show_job import show_job
 
 
 def parse_command(command: str, text: str, visibility: str = "ephemeral") -> int | Message:
-    """Read the command's text: a job ID, or the message to answer at once."""
+    """Read the command's text (as typed, unescaped): a job ID, or the message to answer."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].lower() == "help"):
         return help_message(command, visibility)
@@ -36,7 +37,8 @@ async def handle_job_command(
     """Answer `/job`: help and usage errors at once, the card after the lookup."""
     parsed = parse_command(
         command.get("command") or deps.settings.command,
-        command.get("text", ""),
+        # Quoted back as typed: the messages escape it themselves, once.
+        unescape(command.get("text", "")),
         deps.settings.visibility,
     )
     if isinstance(parsed, Message):
