@@ -134,9 +134,9 @@ def clean_env() -> dict[str, str]:
 
 def jobbot_backlog() -> int:
     """The listen backlog `jobbot serve` asks for (aiohttp's default 128 unless it says)."""
-    from bot import server
+    from bot.slack import server
 
-    return int(getattr(server, "BACKLOG", 128))
+    return int(server.BACKLOG)
 
 
 def start_app(
@@ -547,8 +547,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--jobbot-workers",
         type=int,
-        default=2,
-        help="`jobbot serve --workers N` (default: 2, one per core of the reference machine)",
+        default=1,
+        help="`jobbot serve --workers N` (default: 1, one process)",
     )
     parser.add_argument(
         "--repeat",

@@ -91,7 +91,8 @@ class Jobbot:
 
 
 async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> Jobbot:
-    runtime = build_runtime(settings)
+    # Slack's Retry-After waits go through the fake's recording sleep: no test waits them out.
+    runtime = build_runtime(settings, sleep=fake_slack.sleep)
     assert runtime.app is not None
     server = LoopbackServer()
     server.app = create_web_app(runtime.app, runtime.health)

@@ -48,8 +48,10 @@ async def handle_job_command(
     audit.job_ids.append(parsed)
     result = await show_job(deps.jobs, parsed, now=deps.clock())
     visibility = deps.settings.visibility if result.ok else "ephemeral"
-    await deps.responder.respond(command["response_url"], result.message, response_type=visibility)
-    audit.finish(result.outcome)
+    sent = await deps.responder.respond(
+        command["response_url"], result.message, response_type=visibility
+    )
+    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
 
 
 def register(app: AsyncApp, command: str) -> None:
