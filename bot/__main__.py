@@ -58,7 +58,7 @@ def run_loop(main: Coroutine[Any, Any, int]) -> int:
     return asyncio.run(main)
 
 
-async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
+async def run_serve(settings: Settings) -> int:
     """Serve Slack over HTTP until SIGTERM or SIGINT."""
     from bot.runtime import build_runtime
     from bot.slack.server import CannotListen, create_web_app, serve
@@ -67,9 +67,11 @@ async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
     runtime = build_runtime(settings)
     assert runtime.app is not None
     stop = _stop_on_signals()
-    web_app = create_web_app(runtime.app, runtime.health, runtime.metrics.render)
+    web_app = create_web_app(
+        runtime.app, runtime.health, runtime.metrics.render, acks=runtime.deps.acks
+    )
     try:
-        await serve(web_app, settings.host, settings.port, stop, reuse_port=reuse_port)
+        await serve(web_app, settings.host, settings.port, stop)
     except CannotListen as error:
         raise ConfigError(f"JOBBOT_HOST/JOBBOT_PORT: {error}") from None
     finally:
@@ -171,12 +173,6 @@ async def run_demo(show_json: bool) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
-
-
 def _job_id(text: str) -> int:
     from bot.usecases.job_ids import parse_job_id
 
@@ -190,16 +186,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="jobbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve_cmd = commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
-    serve_cmd.add_argument(
-        "--workers",
-        type=_positive,
-        default=1,
-        metavar="N",
-        help="serving processes sharing the port (default 1)",
-    )
-    # Set on the worker processes that --workers starts.
-    serve_cmd.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
     commands.add_parser("socket", help="serve Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     show = commands.add_parser("show", help="print a job's card")
     show.add_argument("job_id", type=_job_id, nargs="+", metavar="JOB_ID")
@@ -222,13 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "demo":
                 return asyncio.run(run_demo(args.json))
             case "serve":
-                settings = load_settings()
-                if args.workers > 1:
-                    from bot.ops.workers import run_workers
-
-                    _prepare(settings, "slack_bot_token", "slack_signing_secret")
-                    return run_workers(args.workers)
-                return run_loop(run_serve(settings, reuse_port=args.reuse_port))
+                return run_loop(run_serve(load_settings()))
             case "socket":
                 return run_loop(run_socket(load_settings()))
             case "show":

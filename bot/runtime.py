@@ -52,7 +52,7 @@ def health(settings: Settings) -> dict[str, Any]:
     """Describe the job API configuration for /healthz (no secrets)."""
     return {
         "status": "ok",
-        # Which worker answered, when `serve --workers N` runs several.
+        # Which process answered (behind a load balancer that runs several).
         "pid": os.getpid(),
         "job_api": {
             "api": settings.api.value,

@@ -95,7 +95,7 @@ async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: Fak
     runtime = build_runtime(settings, sleep=fake_slack.sleep)
     assert runtime.app is not None
     server = LoopbackServer()
-    server.app = create_web_app(runtime.app, runtime.health)
+    server.app = create_web_app(runtime.app, runtime.health, acks=runtime.deps.acks)
     await server.start()
     http = httpx.AsyncClient(base_url=server.url, timeout=10)
     return Jobbot(runtime, server, http, fake_slack, fake_jobs)

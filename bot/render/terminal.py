@@ -45,6 +45,7 @@ _INLINE = re.compile(
     r"|(?<!\w)_(?P<italic>[^_\n]+)_(?!\w)"
     r"|(?<!\w)~(?P<strike>[^~\n]+)~(?!\w)"
 )
+_LABELLED = re.compile(r"\*([^*\n]+)\* ([^\n]+)")
 _STYLES = {"code": "cyan", "bold": "bold", "italic": "italic", "strike": "strike"}
 
 
@@ -111,7 +112,7 @@ def _mrkdwn(text: str, plain: bool) -> list[RenderableType]:
     for fence in _FENCE.finditer(text):
         before = text[position : fence.start()].rstrip("\n")
         if before:
-            parts.append(_status_or_inline(before))
+            parts.append(_lines(before))
             label = before.strip().strip("*").lower()
         code = to_terminal(fence.group(1)).strip("\n")
         if plain:
@@ -125,8 +126,12 @@ def _mrkdwn(text: str, plain: bool) -> list[RenderableType]:
         position = fence.end()
     rest = text[position:].strip("\n")
     if rest:
-        parts.append(_status_or_inline(rest))
+        parts.append(_lines(rest))
     return parts
+
+
+def _lines(text: str) -> Text:
+    return Text("\n").join(_status_or_inline(line) for line in text.split("\n"))
 
 
 def _status_or_inline(text: str) -> Text:
@@ -134,6 +139,10 @@ def _status_or_inline(text: str) -> Text:
     for code, health in _HEALTH_BY_EMOJI.items():
         if text.startswith(code + " "):
             return _inline(text, bold_style=HEALTH_STYLE[health])
+    labelled = _LABELLED.fullmatch(text)
+    if labelled is not None:  # `*JAR* `path``: read as "JAR: path", like the fields
+        line = Text(to_terminal(labelled.group(1)) + ": ", style="bold")
+        return line.append_text(_inline(labelled.group(2)))
     return _inline(text)
 
 

@@ -20,6 +20,7 @@ async def handle_refresh(
 ) -> None:
     """Replace the card (or the error it came from) with a fresh card."""
     await ack()
+    await deps.acks.settled()
     response_url = body["response_url"]
     try:
         job_id = JobRef.from_value(action.get("value") or "").job_id

@@ -45,6 +45,7 @@ async def handle_job_command(
         audit.finish("usage")
         return
     await ack()
+    await deps.acks.settled()
     audit.job_ids.append(parsed)
     result = await show_job(deps.jobs, parsed, now=deps.clock())
     visibility = deps.settings.visibility if result.ok else "ephemeral"

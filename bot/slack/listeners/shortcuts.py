@@ -43,6 +43,7 @@ async def handle_job_details(
 ) -> None:
     """Post a card in the message's thread for each job ID in it."""
     await ack()
+    await deps.acks.settled()
     message = shortcut.get("message") or {}
     response_url = shortcut["response_url"]
     job_ids = find_job_ids(message_text(message))
