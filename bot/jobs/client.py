@@ -44,10 +44,6 @@ class LookupObserver:
 
 
 RETRYABLE = (errors.ApiUnavailable, errors.Throttled)
-# Requests to the job API at once; the rest wait their turn within their own deadline.
-# httpx's pool spends CPU on every waiter at each release (hundreds of waiters in a burst
-# cost seconds of CPU); a semaphore in front of it queues them for free.
-MAX_CONCURRENT_REQUESTS = 64
 
 
 class JobsClient:
@@ -63,10 +59,8 @@ class JobsClient:
         retry: RetryPolicy | None = None,
         observer: LookupObserver | None = None,
         jitter: Callable[[], float] = random.random,
-        max_concurrent: int = MAX_CONCURRENT_REQUESTS,
     ) -> None:
         self._http = http
-        self._slots = asyncio.Semaphore(max_concurrent)
         self.service = service
         self._project_id = project_id
         self.timeout_s = timeout_s
@@ -112,8 +106,7 @@ class JobsClient:
     async def _attempt(self, job_id: int) -> Job:
         path = job_path(self.service, self._project_id, job_id)
         try:
-            async with self._slots:
-                response = await self._http.get(path)
+            response = await self._http.get(path)
         except httpx.TimeoutException:
             raise errors.ApiUnavailable("the job API timed out on one attempt") from None
         except httpx.TransportError as exc:
