@@ -69,7 +69,10 @@ class FakeSlack(LoopbackServer):
     """Slack's Web API (`/api/<method>`) and response_url hooks (`/hooks/<id>`), recording calls.
 
     `refuse[channel] = "not_in_channel"` makes chat.postMessage fail for that channel;
-    `throttle_posts = n` answers the next n chat.postMessage calls with 429 + Retry-After.
+    `throttle_posts = n` answers the next n chat.postMessage calls with 429 + Retry-After;
+    `hook_status`/`hook_error` answer response_url posts (Slack: 404 `expired_url`, ...) and
+    `throttle_hooks = n` answers the next n of them with 429 + Retry-After. `sleep` is the
+    clock jobbot's Slack retries wait on in tests: it records each wait and returns at once.
     """
 
     def __init__(self, bot_token: str = "xoxb-test-token") -> None:
@@ -81,6 +84,9 @@ class FakeSlack(LoopbackServer):
         self.throttle_posts = 0
         self.retry_after_s = 1
         self.hook_status = 200
+        self.hook_error = "expired_url"
+        self.throttle_hooks = 0
+        self.slept: list[float] = []
         self.usergroups: dict[str, list[str]] = {}
         # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
         self.usergroups_error: str | None = None
@@ -152,9 +158,23 @@ class FakeSlack(LoopbackServer):
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": members}
 
+    async def sleep(self, seconds: float) -> None:
+        """Stand in for asyncio.sleep in jobbot's Slack retries: record the wait, skip it."""
+        self.slept.append(seconds)
+        await asyncio.sleep(0)
+
     async def _hook(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.hooks.append(HookPost(request.match_info["hook"], body, time.monotonic()))
+        hook = request.match_info["hook"]
+        if self.throttle_hooks > 0:
+            self.throttle_hooks -= 1
+            self.hooks.append(HookPost(f"{hook}#429", body, time.monotonic()))
+            return web.Response(
+                text="rate_limited", status=429, headers={"Retry-After": str(self.retry_after_s)}
+            )
+        self.hooks.append(HookPost(hook, body, time.monotonic()))
+        if self.hook_status >= 400:
+            return web.Response(text=self.hook_error, status=self.hook_status)
         return web.Response(text="ok", status=self.hook_status)
 
 

@@ -47,7 +47,7 @@ def test_demo_prints_a_card_for_every_demo_job(
 ) -> None:
     out = demo_run.stdout
     for job_id in DEMO_JOB_IDS:
-        assert f"Job ID: `{job_id}`" in out, job_id
+        assert f"Job ID: {job_id}\n" in out, job_id
     for words in ("my_job_001", "fraud_scoring", "Running exception", "Stopped", "Draft"):
         assert words in out
 

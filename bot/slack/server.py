@@ -14,6 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack.acks import AcksFirst
+
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
@@ -34,8 +36,13 @@ def create_web_app(
     app: AsyncApp,
     health: Callable[[], dict[str, Any]],
     metrics_render: Callable[[], bytes] | None = None,
+    acks: AcksFirst | None = None,
 ) -> web.Application:
-    """Build the aiohttp application that serves Slack, health checks and metrics."""
+    """Build the aiohttp application that serves Slack, health checks and metrics.
+
+    `acks` counts the requests awaiting their acknowledgement (listeners defer work on it).
+    """
+    counter = acks or AcksFirst()
 
     async def slack_events(request: web.Request) -> web.Response:
         if not _signature_headers_well_formed(request) and not await _is_ssl_check(request):
@@ -46,7 +53,8 @@ def create_web_app(
             # Bolt parses the body before it checks the signature; a body it cannot
             # parse is not from Slack.
             return web.json_response({"error": "invalid request"}, status=401)
-        bolt_response = await app.async_dispatch(bolt_request)
+        with counter.acknowledging():
+            bolt_response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:

@@ -47,11 +47,14 @@ async def handle_job_command(
         audit.finish("usage")
         return
     await ack()
+    await deps.acks.settled()
     audit.job_ids.append(parsed)
     result = await show_job(deps.jobs, parsed, now=deps.clock())
     visibility = deps.settings.visibility if result.ok else "ephemeral"
-    await deps.responder.respond(command["response_url"], result.message, response_type=visibility)
-    audit.finish(result.outcome)
+    sent = await deps.responder.respond(
+        command["response_url"], result.message, response_type=visibility
+    )
+    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
 
 
 def register(app: AsyncApp, command: str) -> None:

@@ -12,10 +12,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.messages import invite_hint, no_job_ids, with_hint
 from bot.slack.audit import Audit
-from bot.slack.delivery import post_in_thread, slack_error_code
+from bot.slack.delivery import Delivery, post_in_thread, slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.ids import CallbackId
-from bot.slack.listeners.guard import guarded
+from bot.slack.listeners.guard import guarded, report_unexpected
 from bot.slack.message_text import message_texts
 from bot.usecases.job_ids import find_job_ids
 from bot.usecases.show_job import JobAnswer, show_job
@@ -43,12 +43,13 @@ async def handle_job_details(
 ) -> None:
     """Post a card in the message's thread for each job ID in it."""
     await ack()
+    await deps.acks.settled()
     message = shortcut.get("message") or {}
     response_url = shortcut["response_url"]
     job_ids = find_job_ids(*message_texts(message))
     if not job_ids:
-        await deps.responder.respond(response_url, no_job_ids())
-        audit.finish("no job ID found")
+        sent = await deps.responder.respond(response_url, no_job_ids())
+        audit.finish(sent.outcome("no job ID found"), replied=sent.ok)
         return
     audit.job_ids.extend(job_ids)
     results = await asyncio.gather(
@@ -64,19 +65,25 @@ async def handle_job_details(
         try:
             await post_in_thread(client, channel, thread_ts, result.message)
         except SlackApiError as error:
-            deps.slack_api_error("chat.postMessage", slack_error_code(error))
-            if slack_error_code(error) not in CANNOT_POST:
-                raise
+            code = slack_error_code(error) or "unknown"
+            deps.slack_api_error("chat.postMessage", code)
+            if code not in CANNOT_POST:
+                refused = f"chat.postMessage refused: {code}"
+                await report_unexpected(error, audit, deps.responder, refused=refused)
+                return
             log.info("cannot post in channel, answering privately", extra={"channel": channel})
             private = [r for r in results[index:] if r.ok] + private
             break
     direct = is_direct_message(conversation)
     hint = invite_hint(channel, direct=direct) if any(r.ok for r in private) else None
+    refused = ""
     for position, result in enumerate(private):
         shown = with_hint(result.message, hint) if hint and position == 0 else result.message
-        await deps.responder.respond(response_url, shown)
-    outcomes = sorted({result.outcome for result in results})
-    audit.finish(", ".join(outcomes) + (" (sent privately)" if hint else ""))
+        sent = await deps.responder.respond(response_url, shown)
+        refused = refused or sent.error
+    outcomes = ", ".join(sorted({result.outcome for result in results}))
+    outcome = outcomes + (" (sent privately)" if hint else "")
+    audit.finish(Delivery(ok=not refused, error=refused).outcome(outcome), replied=not refused)
 
 
 def register(app: AsyncApp) -> None:
