@@ -5,54 +5,76 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from bot.jobs.demo import DEMO_FAULTS, DEMO_JOB_IDS
 from bot.ops.logs import setup_logging
-from bot.ops.settings import JobApi, Settings, describe_error, require
-from bot.ops.workers import run_workers
-from bot.render.terminal import render_terminal
-from bot.runtime import Runtime, build_runtime
-from bot.slack.server import DRAIN_TIMEOUT_S, CannotListen, create_web_app, drain, serve
-from bot.usecases.show_job import show_job
+from bot.ops.settings import JobApi, Settings
+from bot.ops.settings_load import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.render.blocks import Message
+    from bot.runtime import Runtime
+
+# Each command imports what it needs when it runs: `show` and `demo` never load Bolt or the
+# aiohttp server, `serve` never loads rich (python -X importtime -m bot ... shows the cost).
 
 
 class ConfigError(Exception):
-    """The settings are missing or wrong; the message names the variable."""
+    """The settings are missing or wrong: one line per problem, each naming its variable."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning a validation error into one line."""
+def read_settings(*required: str, **overrides: object) -> Settings:
+    """Read the settings and check the ones this command needs, reporting every problem."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as error:
-        raise ConfigError(describe_error(error)) from None
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
+        return load_settings(*required, **overrides)
+    except SettingsError as error:
+        raise ConfigError(*error.problems) from None
 
 
-def _prepare(settings: Settings, *required: str) -> None:
-    try:
-        require(settings, *required)
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
+SERVE_NEEDS = ("slack_bot_token", "slack_signing_secret")
+SOCKET_NEEDS = ("slack_bot_token", "slack_app_token")
+
+
+def _prepare(settings: Settings) -> None:
     setup_logging(settings.log_format, settings.log_level, settings.secret_values())
 
 
-async def run_serve(settings: Settings, *, reuse_port: bool = False) -> int:
+def run_loop(main: Coroutine[Any, Any, int]) -> int:
+    """Run a server's event loop: uvloop where it is installed, unless JOBBOT_EVENT_LOOP=asyncio."""
+    if os.environ.get("JOBBOT_EVENT_LOOP", "uvloop").strip().lower() != "asyncio":
+        try:
+            import uvloop
+        except ImportError:  # not built for this platform (Windows): the standard loop serves
+            pass
+        else:
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                return runner.run(main)
+    return asyncio.run(main)
+
+
+async def run_serve(settings: Settings) -> int:
     """Serve Slack over HTTP until SIGTERM or SIGINT."""
-    _prepare(settings, "slack_bot_token", "slack_signing_secret")
+    from bot.runtime import build_runtime
+    from bot.slack.server import CannotListen, create_web_app, serve
+
+    _prepare(settings)
     runtime = build_runtime(settings)
     assert runtime.app is not None
     stop = _stop_on_signals()
-    web_app = create_web_app(runtime.app, runtime.health, runtime.metrics.render)
+    web_app = create_web_app(
+        runtime.app, runtime.health, runtime.metrics.render, acks=runtime.deps.acks
+    )
     try:
         await _start(runtime, stop)
-        await serve(web_app, settings.host, settings.port, stop, reuse_port=reuse_port)
+        await serve(web_app, settings.host, settings.port, stop)
     except CannotListen as error:
         raise ConfigError(f"JOBBOT_HOST/JOBBOT_PORT: {error}") from None
     finally:
@@ -64,7 +86,10 @@ async def run_socket(settings: Settings) -> int:
     """Serve Slack over Socket Mode until interrupted."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    _prepare(settings, "slack_bot_token", "slack_app_token")
+    from bot.runtime import build_runtime
+    from bot.slack.server import DRAIN_TIMEOUT_S, drain
+
+    _prepare(settings)
     runtime = build_runtime(settings, socket_mode=True)
     assert settings.slack_app_token is not None
     assert runtime.app is not None
@@ -105,28 +130,51 @@ def _stop_on_signals() -> asyncio.Event:
 
 async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) -> int:
     """Print the card of each job, as the terminal shows it or as Block Kit JSON."""
+    from bot.jobs.cache import JobCache
+    from bot.jobs.service import create_jobs_client
+    from bot.slack.deps import utc_now
+    from bot.usecases.show_job import show_job
+
     _prepare(settings)
-    runtime = build_runtime(settings, with_app=False)
+    client = create_jobs_client(settings)
+    jobs = JobCache(client, ttl_s=settings.cache_ttl_s)
+    show = _print_json if as_json else _terminal_printer()
     failed = False
     try:
         for job_id in job_ids:
-            result = await show_job(runtime.deps.jobs, job_id, now=runtime.deps.clock())
+            result = await show_job(jobs, job_id, now=utc_now())
             failed = failed or not result.ok
-            if as_json:
-                print(json.dumps(result.message.as_payload(), indent=2, ensure_ascii=False))
-            else:
-                print(render_terminal(result.message), end="\n\n")
+            show(result.message)
     finally:
-        await runtime.aclose()
+        await client.aclose()
     return 1 if failed else 0
+
+
+def _print_json(message: Message) -> None:
+    print(json.dumps(message.as_payload(), indent=2, ensure_ascii=False))
+
+
+def _terminal_printer() -> Callable[[Message], None]:
+    from bot.render.terminal import print_message, terminal_console
+
+    console = terminal_console()
+    return lambda message: print_message(console, message)
 
 
 def run_manifest(url: str | None, socket_mode: bool) -> int:
     """Print the Slack app manifest for this deployment as YAML."""
-    from bot.ops.manifest import build_manifest, to_yaml
+    from bot.ops.manifest import PLACEHOLDER_URL, build_manifest, to_yaml
 
+    if url is None and not socket_mode:
+        # Still useful as a template; the note says what to replace.
+        url = PLACEHOLDER_URL
+        print(
+            f"jobbot: no --url given, so the manifest points at the placeholder {url}; pass "
+            "--url https://your-host (jobbot's public address) or --socket for Socket Mode",
+            file=sys.stderr,
+        )
     # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
-    settings = load_settings(JOBBOT_API=JobApi.DEMO)
+    settings = read_settings(JOBBOT_API=JobApi.DEMO)
     try:
         manifest = build_manifest(settings.command, url=url, socket_mode=socket_mode)
     except ValueError as error:
@@ -138,19 +186,15 @@ def run_manifest(url: str | None, socket_mode: bool) -> int:
 async def run_demo(show_json: bool) -> int:
     """Print the cards of every demo job and of the demo failures."""
     # The demo's failures are on purpose (IDs 401…503): their log lines would only be noise.
-    settings = load_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
+    from bot.jobs.demo import DEMO_FAULTS, DEMO_JOB_IDS
+
+    settings = read_settings(JOBBOT_API=JobApi.DEMO, JOBBOT_LOG_LEVEL="ERROR")
     await run_show(settings, [*DEMO_JOB_IDS, 999999, *DEMO_FAULTS], show_json)
     print(
         "These are jobbot's cards for the built-in demo jobs. To see one as Slack receives "
         "it: JOBBOT_API=demo jobbot show 2003 --json"
     )
     return 0
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 def _job_id(text: str) -> int:
@@ -166,16 +210,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="jobbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve_cmd = commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
-    serve_cmd.add_argument(
-        "--workers",
-        type=_positive,
-        default=1,
-        metavar="N",
-        help="serving processes sharing the port (default 1)",
-    )
-    # Set on the worker processes that --workers starts.
-    serve_cmd.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
     commands.add_parser("socket", help="serve Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     show = commands.add_parser("show", help="print a job's card")
     show.add_argument("job_id", type=_job_id, nargs="+", metavar="JOB_ID")
@@ -184,8 +219,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     demo.add_argument("--json", action="store_true", help="print Block Kit payloads")
     commands.add_parser("check", help="check the settings, the job API and Slack")
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
-    where = manifest.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="HTTP mode: jobbot's public https:// address")
+    where = manifest.add_mutually_exclusive_group()
+    where.add_argument(
+        "--url", help="HTTP mode: jobbot's public https:// address (default: a placeholder)"
+    )
     where.add_argument("--socket", action="store_true", help="Socket Mode: no request URLs")
     return parser.parse_args(argv)
 
@@ -198,23 +235,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "demo":
                 return asyncio.run(run_demo(args.json))
             case "serve":
-                settings = load_settings()
-                if args.workers > 1:
-                    _prepare(settings, "slack_bot_token", "slack_signing_secret")
-                    return run_workers(args.workers)
-                return asyncio.run(run_serve(settings, reuse_port=args.reuse_port))
+                return run_loop(run_serve(read_settings(*SERVE_NEEDS)))
             case "socket":
-                return asyncio.run(run_socket(load_settings()))
+                return run_loop(run_socket(read_settings(*SOCKET_NEEDS)))
             case "show":
-                return asyncio.run(run_show(load_settings(), args.job_id, args.json))
+                return asyncio.run(run_show(read_settings(), args.job_id, args.json))
             case "manifest":
                 return run_manifest(args.url, args.socket)
             case "check":
                 from bot.ops.check import run_check
 
-                return asyncio.run(run_check(load_settings()))
+                return asyncio.run(run_check(read_settings()))
     except ConfigError as error:
-        print(f"jobbot: configuration error: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"jobbot: configuration error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -26,6 +26,7 @@ from bot.slack.access import AccessPolicy, AccessRules
 from bot.slack.app import create_app
 from bot.slack.delivery import Responder
 from bot.slack.deps import Deps
+from bot.slack.retries import Sleep, slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store.db import Database, open_database
 from bot.store.migrations import current_version, migrate
@@ -121,7 +122,7 @@ def health(settings: Settings) -> dict[str, Any]:
     """Describe the job API configuration for /healthz (no secrets)."""
     return {
         "status": "ok",
-        # Which worker answered, when `serve --workers N` runs several.
+        # Which process answered (behind a load balancer that runs several).
         "pid": os.getpid(),
         "job_api": {
             "api": settings.api.value,
@@ -138,8 +139,12 @@ def build_runtime(
     job_transport: httpx.AsyncBaseTransport | None = None,
     socket_mode: bool = False,
     with_app: bool = True,
+    sleep: Sleep = asyncio.sleep,
 ) -> Runtime:
-    """Wire jobbot from its settings; `job_transport` replaces the job API's network."""
+    """Wire jobbot from its settings.
+
+    `job_transport` replaces the job API's network; `sleep` is how Slack retries wait.
+    """
     metrics = Metrics()
     jobs = create_jobs_client(
         settings,
@@ -151,12 +156,12 @@ def build_runtime(
     slack = AsyncWebClient(
         token=token.get_secret_value() if token else None,
         base_url=str(settings.slack_api_url),
+        retry_handlers=slack_retry_handlers(sleep),
     )
     deps = Deps(
         settings=settings,
         jobs=JobCache(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
-        # response_urls are Slack's hooks.slack.com; one pool serves every reply.
-        responder=Responder(httpx.AsyncClient(timeout=10.0)),
+        responder=Responder(on_refused=metrics.slack_api_error, sleep=sleep),
         metrics=metrics,
     )
     rules = AccessRules(
@@ -218,10 +223,9 @@ def build_runtime(
             max_per_channel=settings.watch_max_per_channel,
         ),
     )
+    policy = AccessPolicy(rules, slack, on_slack_error=deps.slack_api_error)
     app = (
-        create_app(deps, client=slack, policy=AccessPolicy(rules, slack), socket_mode=socket_mode)
-        if with_app
-        else None
+        create_app(deps, client=slack, policy=policy, socket_mode=socket_mode) if with_app else None
     )
     return Runtime(
         settings=settings,

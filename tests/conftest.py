@@ -93,11 +93,12 @@ class Jobbot:
 
 
 async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> Jobbot:
-    runtime = build_runtime(settings)
+    # Slack's Retry-After waits go through the fake's recording sleep: no test waits them out.
+    runtime = build_runtime(settings, sleep=fake_slack.sleep)
     assert runtime.app is not None
     await runtime.start()
     server = LoopbackServer()
-    server.app = create_web_app(runtime.app, runtime.health)
+    server.app = create_web_app(runtime.app, runtime.health, acks=runtime.deps.acks)
     await server.start()
     http = httpx.AsyncClient(base_url=server.url, timeout=10)
     return Jobbot(runtime, server, http, fake_slack, fake_jobs)

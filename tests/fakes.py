@@ -69,7 +69,10 @@ class FakeSlack(LoopbackServer):
     """Slack's Web API (`/api/<method>`) and response_url hooks (`/hooks/<id>`), recording calls.
 
     `refuse[channel] = "not_in_channel"` makes chat.postMessage fail for that channel;
-    `throttle_posts = n` answers the next n chat.postMessage calls with 429 + Retry-After.
+    `throttle_posts = n` answers the next n chat.postMessage calls with 429 + Retry-After;
+    `hook_status`/`hook_error` answer response_url posts (Slack: 404 `expired_url`, ...) and
+    `throttle_hooks = n` answers the next n of them with 429 + Retry-After. `sleep` is the
+    clock jobbot's Slack retries wait on in tests: it records each wait and returns at once.
     Posted messages are kept per channel (`messages`), so threads can be read back with
     conversations.replies (metadata included) and edited with chat.update. `hold(params)`
     returning "before" or "after" never answers that chat.postMessage: before or after the
@@ -85,7 +88,12 @@ class FakeSlack(LoopbackServer):
         self.throttle_posts = 0
         self.retry_after_s = 1
         self.hook_status = 200
+        self.hook_error = "expired_url"
+        self.throttle_hooks = 0
+        self.slept: list[float] = []
         self.usergroups: dict[str, list[str]] = {}
+        # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
+        self.usergroups_error: str | None = None
         self.usergroups_delay_s = 0.0
         self._ts = 1700000000.000100
         self.messages: dict[str, list[dict[str, Any]]] = {}
@@ -207,14 +215,30 @@ class FakeSlack(LoopbackServer):
         return {"ok": False, "error": "message_not_found"}
 
     def usergroup_answer(self, usergroup: str) -> dict[str, Any]:
+        if self.usergroups_error is not None:
+            return {"ok": False, "error": self.usergroups_error}
         members = self.usergroups.get(usergroup)
         if members is None:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": members}
 
+    async def sleep(self, seconds: float) -> None:
+        """Stand in for asyncio.sleep in jobbot's Slack retries: record the wait, skip it."""
+        self.slept.append(seconds)
+        await asyncio.sleep(0)
+
     async def _hook(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.hooks.append(HookPost(request.match_info["hook"], body, time.monotonic()))
+        hook = request.match_info["hook"]
+        if self.throttle_hooks > 0:
+            self.throttle_hooks -= 1
+            self.hooks.append(HookPost(f"{hook}#429", body, time.monotonic()))
+            return web.Response(
+                text="rate_limited", status=429, headers={"Retry-After": str(self.retry_after_s)}
+            )
+        self.hooks.append(HookPost(hook, body, time.monotonic()))
+        if self.hook_status >= 400:
+            return web.Response(text=self.hook_error, status=self.hook_status)
         return web.Response(text="ok", status=self.hook_status)
 
 
@@ -269,7 +293,11 @@ def command_body(
     channel_id: str = "C0INCIDENT",
     trigger_id: str | None = None,
 ) -> str:
-    """Return a slash-command request body as Slack sends it (a URL-encoded form)."""
+    """Return a slash-command request body as Slack sends it (a URL-encoded form).
+
+    `text` is what the user typed: Slack sends its `&`, `<` and `>` as entities, then
+    form-encodes the whole body.
+    """
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -280,13 +308,18 @@ def command_body(
             "user_id": user_id,
             "user_name": "oncall",
             "command": command,
-            "text": text,
+            "text": slack_entities(text),
             "api_app_id": "A0001",
             "is_enterprise_install": "false",
             "response_url": response_url,
             "trigger_id": trigger_id or new_trigger_id(),
         }
     )
+
+
+def slack_entities(typed: str) -> str:
+    """Escape typed text as Slack does in a slash command's `text`: `&`, `<`, `>` only."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def interactive_body(payload: dict[str, Any]) -> str:
@@ -303,6 +336,8 @@ def message_shortcut_payload(
     channel_id: str = "C0INCIDENT",
     user_id: str = "U0USER",
     attachments: list[dict[str, Any]] | None = None,
+    blocks: list[dict[str, Any]] | None = None,
+    channel_name: str = "incident-42",
     trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """Return a `message_action` payload for the job_details shortcut."""
@@ -311,13 +346,15 @@ def message_shortcut_payload(
         message["thread_ts"] = thread_ts
     if attachments:
         message["attachments"] = attachments
+    if blocks:
+        message["blocks"] = blocks
     return {
         "type": "message_action",
         "token": "legacy-verification-token",
         "action_ts": "1700000200.000300",
         "team": {"id": "T0001", "domain": "acme"},
         "user": {"id": user_id, "name": "oncall", "team_id": "T0001"},
-        "channel": {"id": channel_id, "name": "incident-42"},
+        "channel": {"id": channel_id, "name": channel_name},
         "is_enterprise_install": False,
         "callback_id": "job_details",
         "trigger_id": trigger_id or new_trigger_id(),

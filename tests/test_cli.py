@@ -47,7 +47,7 @@ def test_demo_prints_a_card_for_every_demo_job(
 ) -> None:
     out = demo_run.stdout
     for job_id in DEMO_JOB_IDS:
-        assert f"Job ID: `{job_id}`" in out, job_id
+        assert f"Job ID: {job_id}\n" in out, job_id
     for words in ("my_job_001", "fraud_scoring", "Running exception", "Stopped", "Draft"):
         assert words in out
 
@@ -70,13 +70,49 @@ def test_show_json_prints_the_block_kit_payload(tmp_path: Path) -> None:
     assert_no_unescaped_control(payload)
 
 
-def test_serve_with_nothing_configured_names_the_missing_variable(tmp_path: Path) -> None:
+def test_serve_with_nothing_configured_names_every_problem_at_once(tmp_path: Path) -> None:
     run = jobbot(tmp_path, "serve")
-    assert run.returncode != 0
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1, run.stderr
-    assert "HUAWEICLOUD_SDK_PROJECT_ID" in lines[0]
+    assert run.returncode == 2
     assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert all(line.startswith("jobbot: configuration error: ") for line in lines), run.stderr
+    named = [
+        "SLACK_BOT_TOKEN is required",
+        "SLACK_SIGNING_SECRET is required",
+        "HUAWEICLOUD_SDK_PROJECT_ID is required when JOBBOT_API=cs",
+        "JOBBOT_REGION or JOBBOT_ENDPOINT is required",
+        "no job API sign-in is configured",
+    ]
+    assert len(lines) == len(named), run.stderr
+    for line, words in zip(lines, named, strict=True):
+        assert words in line
+
+
+def test_malformed_and_missing_settings_are_all_named_and_no_secret_echoed(
+    tmp_path: Path,
+) -> None:
+    secrets = {
+        "SLACK_BOT_TOKEN": "xoxb-17653672481-secret",
+        "HUAWEICLOUD_SDK_AK": "HPUAL2M7UNLDEXAMPLEAK",
+        "JOBBOT_IAM_PASSWORD": "Pa55w0rd-Example!",
+    }
+    run = jobbot(tmp_path, "serve", JOBBOT_PORT="http", JOBBOT_TIMEOUT_S="-1", **secrets)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    for words in [
+        "SLACK_SIGNING_SECRET is required",
+        "JOBBOT_TIMEOUT_S: ",
+        "JOBBOT_PORT: ",
+        "HUAWEICLOUD_SDK_PROJECT_ID is required",
+        "HUAWEICLOUD_SDK_SK is required",
+        "JOBBOT_IAM_USER and JOBBOT_IAM_DOMAIN are required",
+    ]:
+        assert sum(words in line for line in lines) == 1, (words, run.stderr)
+    assert len(lines) == 7, run.stderr  # the six above and the missing region
+    assert not any("SLACK_BOT_TOKEN" in line for line in lines)
+    for secret in secrets.values():
+        assert secret not in run.stdout + run.stderr
 
 
 def test_socket_without_an_app_token_names_slack_app_token(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from bot.slack.server import SLACK_PATH
 # reply before posting it again). chat.getPermalink needs none. tests/ops/test_manifest.py
 # checks this against the code.
 BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:history", "groups:history")
+# Where the manifest points when no address is given (manifest.yml's too): to be replaced.
+PLACEHOLDER_URL = "https://jobbot.example.com"
 
 DESCRIPTION = "Flink job cards from Huawei Cloud CS and DLI, in the channel where you need them."
 LONG_DESCRIPTION = (

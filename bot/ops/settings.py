@@ -10,7 +10,6 @@ from pydantic import (
     Field,
     HttpUrl,
     SecretStr,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -152,38 +151,56 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _one_way_to_sign_in(self) -> Settings:
+        problems = self.job_api_problems()
+        if problems:
+            # One line per problem: a new user fixes them all in one go.
+            raise ValueError("\n".join(problems))
+        return self
+
+    def job_api_problems(self) -> list[str]:
+        """List every problem with the job API settings (none for the demo)."""
         if self.api is JobApi.DEMO:
-            return self
+            return []
+        problems = []
         if self.project_id is None:
-            raise ValueError(
+            problems.append(
                 f"HUAWEICLOUD_SDK_PROJECT_ID is required when JOBBOT_API={self.api} "
                 "(set JOBBOT_API=demo to try jobbot without a cloud account)"
             )
         if self.endpoint is None and self.region is None:
-            raise ValueError(
+            problems.append(
                 f"JOBBOT_REGION or JOBBOT_ENDPOINT is required when JOBBOT_API={self.api}"
             )
-        schemes = self.configured_schemes()
-        if not schemes:
-            raise ValueError(
+        schemes, scheme_problems = self._schemes()
+        problems += scheme_problems
+        if not schemes and not scheme_problems:
+            problems.append(
                 "no job API sign-in is configured: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, "
                 "or JOBBOT_AUTH_TOKEN, or JOBBOT_IAM_USER/JOBBOT_IAM_PASSWORD/JOBBOT_IAM_DOMAIN"
             )
         if len(schemes) > 1:
             names = " and ".join(f"{s.value} ({_SCHEME_VARIABLES[s]})" for s in schemes)
-            raise ValueError(f"configure exactly one job API sign-in, not {names}")
-        return self
+            problems.append(f"configure exactly one job API sign-in, not {names}")
+        return problems
 
     def configured_schemes(self) -> list[AuthScheme]:
         """List the sign-in schemes whose variables are set, raising on half-set ones."""
-        schemes = []
+        schemes, problems = self._schemes()
+        if problems:
+            raise ValueError(problems[0])
+        return schemes
+
+    def _schemes(self) -> tuple[list[AuthScheme], list[str]]:
+        """Return the sign-in schemes wholly set, and a line for each one half set."""
+        schemes, problems = [], []
         if self.ak or self.sk:
-            if not (self.ak and self.sk):
+            if self.ak and self.sk:
+                schemes.append(AuthScheme.AKSK)
+            else:
                 missing = "HUAWEICLOUD_SDK_SK" if self.ak else "HUAWEICLOUD_SDK_AK"
-                raise ValueError(f"{missing} is required with the other half of the AK/SK pair")
-            schemes.append(AuthScheme.AKSK)
+                problems.append(f"{missing} is required with the other half of the AK/SK pair")
         elif self.security_token:
-            raise ValueError("HUAWEICLOUD_SDK_SECURITY_TOKEN needs HUAWEICLOUD_SDK_AK/SK")
+            problems.append("HUAWEICLOUD_SDK_SECURITY_TOKEN needs HUAWEICLOUD_SDK_AK/SK")
         if self.auth_token:
             schemes.append(AuthScheme.TOKEN)
         iam = {
@@ -194,9 +211,13 @@ class Settings(BaseSettings):
         if any(iam.values()):
             missing_iam = [name for name, value in iam.items() if not value]
             if missing_iam:
-                raise ValueError(f"{', '.join(missing_iam)} is required for IAM password sign-in")
-            schemes.append(AuthScheme.IAM_PASSWORD)
-        return schemes
+                verb = "are" if len(missing_iam) > 1 else "is"
+                problems.append(
+                    f"{' and '.join(missing_iam)} {verb} required for IAM password sign-in"
+                )
+            else:
+                schemes.append(AuthScheme.IAM_PASSWORD)
+        return schemes, problems
 
     def secret_values(self) -> list[str]:
         """Return every configured secret, for redaction wherever text leaves the process."""
@@ -229,20 +250,3 @@ ENV_NAMES: dict[str, str] = {
     for name, field in Settings.model_fields.items()
     if isinstance(field.validation_alias, AliasChoices)
 }
-
-
-def describe_error(error: ValidationError) -> str:
-    """Turn a settings validation error into one line that names the variable."""
-    first = error.errors()[0]
-    loc = first.get("loc", ())
-    field = str(loc[0]) if loc else ""
-    message = first.get("msg", "invalid value").removeprefix("Value error, ")
-    name = ENV_NAMES.get(field, field)
-    return f"{name}: {message}" if name else message
-
-
-def require(settings: Settings, *names: str) -> None:
-    """Raise ValueError naming the first required Slack secret that is not set."""
-    for name in names:
-        if getattr(settings, name) is None:
-            raise ValueError(f"{ENV_NAMES[name]} is required for this command")

@@ -11,8 +11,8 @@ from bot.slack.ids import ActionId, BlockId
 
 RECOGNISED_FORMS = (
     "`job 50320`, `job #50320`, `job id 50320`, `job_id: 50320`, `job_id=50320`, "
-    '`jobId: 50320`, `"job_id": 50320`, and links containing `/job/50320`, `/jobs/50320` '
-    "or `/jobs/detail/50320`"
+    '`jobId: 50320`, `"job_id": 50320`, `Job my_job (ID: 50320)`, a field titled `Job ID`, '
+    "and links containing `/job/50320`, `/jobs/50320` or `/jobs/detail/50320`"
 )
 
 
@@ -68,9 +68,18 @@ def no_job_ids() -> Message:
     return _note(f":mag: I found no job ID in that message. I recognise {RECOGNISED_FORMS}.")
 
 
-def invite_hint(channel_id: str | None) -> str:
-    """Explain why cards came privately instead of in the thread."""
-    where = f"<#{channel_id}>" if channel_id and channel_id.isalnum() else "this channel"
+def invite_hint(channel_id: str | None, *, direct: bool = False) -> str:
+    """Explain why cards came privately instead of in the thread, and what to do about it."""
+    if direct:
+        # Apps cannot be invited into a direct or group message between people.
+        return (
+            ":information_source: I can't post in this direct message, so only you see "
+            "these cards. Run *Job details* on a message in a channel I'm in to have them "
+            "posted in its thread."
+        )
+    # Only a channel's ID (C…, or G… for older private channels) is linked as `<#…>`.
+    linkable = channel_id is not None and channel_id.isalnum() and channel_id[:1] in ("C", "G")
+    where = f"<#{channel_id}>" if linkable else "this channel"
     return (
         f":information_source: I can't post in {where}, so only you see these cards. "
         "Invite me with `/invite @jobbot` to have them posted in the thread."

@@ -20,6 +20,19 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of typed text, giving back exactly what the person typed.
+
+    Slack sends `&`, `<` and `>` typed in a slash command as `&amp;`, `&lt;` and `&gt;` (and
+    nothing else). One pass, so a typed `&lt;` (sent as `&amp;lt;`) stays `&lt;`.
+    """
+    return _ENTITY.sub(lambda match: _UNESCAPED[match.group(1)], text)
+
+
 def code(text: str) -> str:
     """Render text as an inline code span that its own backticks cannot break out of."""
     return f"`{escape(_defang_backticks(text))}`"

@@ -19,6 +19,13 @@ GROUP_CACHE_TTL_S = 300.0
 GROUP_FAILURE_TTL_S = 30.0
 # All user-group lookups of one request share this budget: the ack must stay within 3 s.
 GROUP_LOOKUP_BUDGET_S = 1.0
+USERGROUP_METHOD = "usergroups.users.list"
+# What an admin does about Slack's answers (https://api.slack.com/methods/usergroups.users.list).
+_FIXES = {
+    "missing_scope": "add the usergroups:read bot scope to the Slack app and reinstall it",
+    "no_such_subteam": "check the group IDs in JOBBOT_ALLOWED_USERGROUPS",
+    "invalid_auth": "check SLACK_BOT_TOKEN",
+}
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,13 @@ class AccessPolicy:
         rules: AccessRules,
         client: AsyncWebClient,
         clock: Callable[[], float] = time.monotonic,
+        on_slack_error: Callable[[str, str], None] = lambda method, error: None,
     ) -> None:
         self.rules = rules
         self._client = client
         self._clock = clock
+        # Told (method, Slack's error code) of each refused call, for the metrics.
+        self._on_slack_error = on_slack_error
         # group -> (until when the answer holds, its members)
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
         self._in_flight: dict[str, asyncio.Task[frozenset[str]]] = {}
@@ -86,12 +96,25 @@ class AccessPolicy:
             self._members[group] = (self._clock() + GROUP_CACHE_TTL_S, members)
         except (SlackApiError, OSError, TimeoutError) as error:
             # Fail closed: nobody is a member of a group we cannot read.
+            code = _error_code(error)
+            self._on_slack_error(USERGROUP_METHOD, code)
+            fix = _FIXES.get(code, "see Slack's answer")
             log.warning(
-                "could not list user group members",
-                extra={"usergroup": group, "error": type(error).__name__},
+                "could not list the members of user group %s: Slack answered %s; %s",
+                group,
+                code,
+                fix,
+                extra={"usergroup": group, "method": USERGROUP_METHOD, "slack_error": code},
             )
             members = frozenset()
             self._members[group] = (self._clock() + GROUP_FAILURE_TTL_S, members)
         finally:
             del self._in_flight[group]
         return members
+
+
+def _error_code(error: Exception) -> str:
+    """Return Slack's error code (`missing_scope`, …), or what kept Slack from answering."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "unknown")
+    return "timeout" if isinstance(error, TimeoutError) else "connection_error"

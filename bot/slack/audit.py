@@ -67,13 +67,13 @@ class Audit:
     # Told (kind, seconds) when the request's reply is out: the end-to-end latency metric.
     on_finish: Callable[[str, float], None] | None = None
 
-    def finish(self, outcome: str) -> None:
-        """Write the audit line (only the first call writes)."""
+    def finish(self, outcome: str, *, replied: bool = True) -> None:
+        """Write the audit line (only the first call writes); time the reply if Slack took it."""
         if self.done:
             return
         self.done = True
         elapsed = time.monotonic() - self.started
-        if self.on_finish is not None:
+        if replied and self.on_finish is not None:
             self.on_finish(self.info.kind, elapsed)
         log.info(
             "%s by %s in %s: %s",

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.jobs.retry_after import parse_retry_after
 from bot.render.blocks import Message
+from bot.slack.retries import Sleep, slack_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -21,20 +26,48 @@ log = logging.getLogger(__name__)
 RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME_S = 30 * 60
 MAX_TRACKED_URLS = 10_000
-MAX_429_RETRIES = 3
-MAX_RETRY_AFTER_S = 30.0
+REPLY_TIMEOUT_S = 10.0
+# hooks.slack.com answers a refused post with a short code (`expired_url`, `no_text`, ...).
+_SLACK_CODE = re.compile(r"[a-z][a-z0-9_]{0,49}")
 
 
-class ResponseUrlSpent(Exception):
-    """The response_url has been used as many times as Slack allows."""
+@dataclass(frozen=True)
+class Delivery:
+    """Whether Slack took a reply, and its reason when it did not."""
+
+    ok: bool
+    error: str = ""
+
+    def outcome(self, wanted: str) -> str:
+        """Return the audit outcome: `wanted` when the reply arrived, else what happened."""
+        return wanted if self.ok else f"{wanted}; reply refused: {self.error}"
+
+
+SENT = Delivery(ok=True)
 
 
 class Responder:
-    """Post messages to response_urls, never more often than Slack accepts per URL."""
+    """Post messages to response_urls, never more often than Slack accepts per URL.
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self._http = http
+    Replies go through slack_sdk's AsyncWebhookClient on one aiohttp session (made on the
+    first reply, inside the running loop), with the SDK's retry handlers for 429s and
+    dropped connections. `on_refused(method, error)` hears of every post Slack refused.
+    """
+
+    def __init__(
+        self,
+        *,
+        on_refused: Callable[[str, str], None] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        timeout_s: float = REPLY_TIMEOUT_S,
+    ) -> None:
         self._uses: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self._on_refused = on_refused
+        self._retry_handlers = slack_retry_handlers(sleep)
+        self._timeout_s = timeout_s
+        self._session: aiohttp.ClientSession | None = None
+        self._template: AsyncWebhookClient | None = None
+        self._closed = False
 
     def uses_left(self, url: str) -> int:
         """Return how many more times a response_url may be used."""
@@ -43,14 +76,33 @@ class Responder:
             return 0
         return RESPONSE_URL_USES - count
 
-    def _take_use(self, url: str) -> None:
+    def _take_use(self, url: str) -> bool:
         if self.uses_left(url) <= 0:
-            raise ResponseUrlSpent("this response_url was already used 5 times")
+            return False
         first_use, count = self._uses.get(url, (time.monotonic(), 0))
         self._uses[url] = (first_use, count + 1)
         self._uses.move_to_end(url)
         while len(self._uses) > MAX_TRACKED_URLS:
             self._uses.popitem(last=False)
+        return True
+
+    def _client(self, url: str) -> AsyncWebhookClient:
+        if self._closed:
+            raise aiohttp.ClientConnectionError("jobbot is shutting down")
+        if self._template is None:
+            # No per-host cap: a burst's replies all go to hooks.slack.com at once.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0),
+                timeout=aiohttp.ClientTimeout(total=self._timeout_s),
+            )
+            self._template = AsyncWebhookClient(
+                "", session=self._session, retry_handlers=self._retry_handlers, logger=log
+            )
+        # A client is bound to one URL; copying the template skips the ~1 ms the SDK spends
+        # building its User-Agent and reading proxy settings for every new client.
+        client = copy.copy(self._template)
+        client.url = url
+        return client
 
     async def respond(
         self,
@@ -59,70 +111,58 @@ class Responder:
         *,
         response_type: str = "ephemeral",
         replace_original: bool = False,
-    ) -> None:
-        """Send a message through a response_url, waiting out Slack's rate limits."""
-        self._take_use(url)
+    ) -> Delivery:
+        """Send a message through a response_url; say whether Slack took it."""
+        if not self._take_use(url):
+            log.warning("response_url already used 5 times; reply dropped")
+            return Delivery(ok=False, error="response_url_used_up")
         payload: dict[str, Any] = message.as_payload()
         if replace_original:
             payload["replace_original"] = True
         else:
             payload["response_type"] = response_type
-        attempt = 0
-        while True:
-            response = await self._http.post(url, json=payload)
-            retry_after = response.headers.get("retry-after")
-            if not await _waited_out_429(response.status_code, retry_after, attempt):
-                break
-            attempt += 1
+        try:
+            response = await self._client(url).send_dict(payload)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return self._refused(type(error).__name__, "connection_failed")
         if response.status_code >= 400:
-            log.warning(
-                "response_url refused the message",
-                extra={"http_status": response.status_code, "slack_error": response.text[:200]},
-            )
+            body = (response.body or "").strip()
+            code = body if _SLACK_CODE.fullmatch(body) else f"http_{response.status_code}"
+            return self._refused(f"HTTP {response.status_code} {body[:100]!r}", code)
+        return SENT
+
+    def _refused(self, detail: str, code: str) -> Delivery:
+        log.warning("response_url refused the message", extra={"slack_error": detail})
+        if self._on_refused is not None:
+            self._on_refused("response_url", code)
+        return Delivery(ok=False, error=code)
 
     async def aclose(self) -> None:
-        """Close the connections."""
-        await self._http.aclose()
+        """Close the connections; later replies are refused."""
+        self._closed = True
+        if self._session is not None:
+            await self._session.close()
 
 
 async def post_in_thread(
     client: AsyncWebClient, channel: str, thread_ts: str, message: Message
 ) -> None:
-    """Post a message as a reply in a thread; raises SlackApiError when Slack refuses."""
-    attempt = 0
-    while True:
-        try:
-            await client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            return
-        except SlackApiError as error:
-            retry_after = error.response.headers.get("Retry-After")
-            if not await _waited_out_429(error.response.status_code, retry_after, attempt):
-                raise
-            attempt += 1
+    """Post a message as a reply in a thread; raises SlackApiError when Slack refuses.
+
+    The client's retry handlers (bot.slack.retries) wait out 429s: chat.postMessage allows
+    about one message per second per channel, and every card must still arrive.
+    """
+    await client.chat_postMessage(
+        channel=channel,
+        thread_ts=thread_ts,
+        text=message.text,
+        blocks=message.blocks,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
 
 
 def slack_error_code(error: SlackApiError) -> str:
     """Return Slack's error code (`not_in_channel`, …) from a failed Web API call."""
     data = error.response.data
     return str(data.get("error", "")) if isinstance(data, dict) else ""
-
-
-async def _waited_out_429(status: int, retry_after: str | None, retries_so_far: int) -> bool:
-    """Sleep out Slack's 429 and say whether to send again.
-
-    chat.postMessage allows about one message per second per channel and response_urls
-    have limits too; past them Slack answers 429 with Retry-After, and the card must
-    still arrive.
-    """
-    if status != 429 or retries_so_far >= MAX_429_RETRIES:
-        return False
-    wait = parse_retry_after(retry_after)
-    await asyncio.sleep(min(MAX_RETRY_AFTER_S, wait if wait is not None else 1.0))
-    return True

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bot.jobs.cache import JobCache
 from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
+from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
 from bot.usecases.watching import Watching
 
@@ -30,6 +31,8 @@ class Deps:
     responder: Responder
     clock: Callable[[], datetime] = utc_now
     metrics: Metrics = field(default_factory=Metrics)
+    # The server counts unacknowledged requests here; listeners defer work after ack on it.
+    acks: AcksFirst = field(default_factory=AcksFirst)
     watching: Watching | None = None
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:

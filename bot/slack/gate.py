@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.render.blocks import Message
 from bot.render.messages import access_denied
 from bot.slack.access import AccessPolicy
 from bot.slack.audit import Audit, RequestInfo
@@ -91,9 +92,10 @@ class Gate:
         refusal = await self._policy.refusal(info.user, info.channel)
         if refusal is None:
             return await next()
-        audit.finish(f"denied: {refusal}")
+        outcome = f"denied: {refusal}"
         message = access_denied(refusal)
         if info.kind == "slash_command":
+            audit.finish(outcome)
             return BoltResponse(
                 status=200,
                 body=json.dumps({"response_type": "ephemeral", **message.as_payload()}),
@@ -101,10 +103,16 @@ class Gate:
             )
         if info.response_url:
             # Ack first: a slow or rate-limited response_url must not hold the 3 s ack.
-            task = asyncio.create_task(self._responder.respond(info.response_url, message))
+            task = asyncio.create_task(self._deny(info.response_url, message, audit, outcome))
             self._replies.add(task)
             task.add_done_callback(self._reply_done)
+        else:
+            audit.finish(outcome, replied=False)
         return _ack_only()
+
+    async def _deny(self, response_url: str, message: Message, audit: Audit, outcome: str) -> None:
+        sent = await self._responder.respond(response_url, message)
+        audit.finish(sent.outcome(outcome), replied=sent.ok)
 
     def _reply_done(self, task: asyncio.Task[None]) -> None:
         self._replies.discard(task)

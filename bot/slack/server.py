@@ -7,11 +7,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+
+from bot.slack.acks import AcksFirst
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +36,16 @@ def create_web_app(
     app: AsyncApp,
     health: Callable[[], Awaitable[dict[str, Any]]],
     metrics_render: Callable[[], bytes] | None = None,
+    acks: AcksFirst | None = None,
 ) -> web.Application:
-    """Build the aiohttp application that serves Slack, health checks and metrics."""
+    """Build the aiohttp application that serves Slack, health checks and metrics.
+
+    `acks` counts the requests awaiting their acknowledgement (listeners defer work on it).
+    """
+    counter = acks or AcksFirst()
 
     async def slack_events(request: web.Request) -> web.Response:
-        if not _signature_headers_well_formed(request):
+        if not _signature_headers_well_formed(request) and not await _is_ssl_check(request):
             return web.json_response({"error": "invalid request"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
@@ -45,7 +53,8 @@ def create_web_app(
             # Bolt parses the body before it checks the signature; a body it cannot
             # parse is not from Slack.
             return web.json_response({"error": "invalid request"}, status=401)
-        bolt_response = await app.async_dispatch(bolt_request)
+        with counter.acknowledging():
+            bolt_response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -81,6 +90,23 @@ def _signature_headers_well_formed(request: web.Request) -> bool:
         and signature.isascii()
         and bool(signature)
     )
+
+
+async def _is_ssl_check(request: web.Request) -> bool:
+    """Say whether the request is exactly Slack's SSL check, which comes unsigned.
+
+    Slack checks a slash command's certificate with a form POST of `ssl_check=1` and
+    `token`, and no signature headers; Bolt answers it (200) before verifying signatures.
+    Anything more in the body is not that check.
+    """
+    length = request.content_length
+    if request.content_type != "application/x-www-form-urlencoded" or not length or length > 512:
+        return False
+    try:
+        fields = dict(parse_qsl((await request.read()).decode(), strict_parsing=True))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return fields.keys() == {"ssl_check", "token"} and fields["ssl_check"] == "1"
 
 
 async def serve(

@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from aiohttp import web
 
@@ -127,7 +126,7 @@ async def test_error_body_becomes_the_right_message(
         JOBBOT_TIMEOUT_S=1,
     )
     client = create_jobs_client(settings)
-    deps = Deps(settings, JobCache(client, ttl_s=0), Responder(httpx.AsyncClient()))
+    deps = Deps(settings, JobCache(client, ttl_s=0), Responder())
     caplog.set_level(logging.WARNING, logger="bot.usecases.show_job")
     try:
         result = await show_job(deps.jobs, JOB_ID, now=deps.clock())

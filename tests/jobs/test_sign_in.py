@@ -14,7 +14,7 @@ from tests.fakes import FakeJobApi, wait_until
 from tests.gateway import FakeIam, TokenCheck
 
 IAM_USER, IAM_PASSWORD, IAM_DOMAIN = "jobbot-reader", "Corr3ct-Horse!", "acme-cloud"
-LOOKUP_BUDGET_S = 0.2
+LOOKUP_BUDGET_S = 0.5
 IAM_LATENCY_S = 1.5 * LOOKUP_BUDGET_S
 CS_JOB = sample("cs/job_running")["payload"]
 

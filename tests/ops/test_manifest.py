@@ -207,6 +207,23 @@ async def test_manifest_yml_is_what_jobbot_manifest_prints(
     assert printed == yaml.safe_load((REPO / "manifest.yml").read_text())
 
 
+async def test_jobbot_manifest_without_a_flag_prints_the_http_manifest_with_a_placeholder(
+    validator: jsonschema.Draft7Validator,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(SCHEMA_DIR)
+    assert main(["manifest"]) == 0
+    printed = capsys.readouterr()
+    manifest = yaml.safe_load(printed.out)
+    assert manifest == yaml.safe_load((REPO / "manifest.yml").read_text())
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    assert "placeholder https://jobbot.example.com" in printed.err
+    assert "pass --url" in printed.err
+    assert len(printed.err.strip().splitlines()) == 1
+    await full_check(validator, manifest, url=EXAMPLE_URL)
+
+
 @pytest.mark.parametrize("url", [EXAMPLE_URL, None], ids=["http", "socket"])
 async def test_printed_manifests_pass_the_schema_and_the_cross_checks(
     url: str | None,

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from bot.ops.settings import AuthScheme, JobApi, Settings, describe_error
+from bot.ops.settings import AuthScheme, JobApi, Settings
+from bot.ops.settings_load import SettingsError, describe_error, load_settings
 from tests.conftest import make_settings
 
 # variable -> (value set, attribute, value read back). Read with JOBBOT_API=demo, which needs
@@ -319,3 +320,68 @@ def test_the_demo_ignores_leftover_sign_in_variables() -> None:
 def test_slack_api_url_gets_the_trailing_slash_slack_sdk_needs() -> None:
     settings = make_settings(JOBBOT_API="demo", SLACK_API_URL="https://slack.example.com/api")
     assert str(settings.slack_api_url) == "https://slack.example.com/api/"
+
+
+def all_problems(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, *required: str) -> list[str]:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(*required)
+    assert str(caught.value) == "\n".join(caught.value.problems)
+    return caught.value.problems
+
+
+@pytest.mark.usefixtures("workdir")
+def test_every_job_api_problem_is_reported_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = all_problems({}, monkeypatch, "slack_bot_token", "slack_signing_secret")
+    assert [p.split(" ")[0] for p in problems] == [
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "JOBBOT_REGION",
+        "no",
+    ]
+
+
+@pytest.mark.usefixtures("workdir")
+def test_malformed_values_do_not_hide_the_other_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"JOBBOT_PORT": "http", "JOBBOT_VISIBILITY": "public", "JOBBOT_AUTH_TOKEN": "t"}
+    problems = all_problems(env, monkeypatch, "slack_signing_secret")
+    assert problems[0] == "SLACK_SIGNING_SECRET is required for this command"
+    assert {p.split(":")[0] for p in problems[1:3]} == {"JOBBOT_PORT", "JOBBOT_VISIBILITY"}
+    assert "HUAWEICLOUD_SDK_PROJECT_ID is required" in problems[3]
+    assert "JOBBOT_REGION or JOBBOT_ENDPOINT is required" in problems[4]
+    assert len(problems) == 5
+
+
+@pytest.mark.usefixtures("workdir")
+def test_a_malformed_variable_is_named_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {**CS_BASE, "JOBBOT_AUTH_TOKEN": "t", "JOBBOT_ENDPOINT": "cs.example.com"}
+    del env["JOBBOT_REGION"]
+    problems = all_problems(env, monkeypatch)
+    assert len(problems) == 1
+    assert problems[0].startswith("JOBBOT_ENDPOINT: ")
+
+
+@pytest.mark.usefixtures("workdir")
+def test_an_unknown_job_api_is_not_read_as_cs(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = all_problems({"JOBBOT_API": "aws"}, monkeypatch, "slack_bot_token")
+    assert problems[0] == "SLACK_BOT_TOKEN is required for this command"
+    assert problems[1].startswith("JOBBOT_API: ")
+    assert len(problems) == 2
+
+
+@pytest.mark.usefixtures("workdir")
+def test_every_half_set_sign_in_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {**CS_BASE, "HUAWEICLOUD_SDK_AK": "a", "JOBBOT_IAM_USER": "u"}
+    assert all_problems(env, monkeypatch) == [
+        "HUAWEICLOUD_SDK_SK is required with the other half of the AK/SK pair",
+        "JOBBOT_IAM_PASSWORD and JOBBOT_IAM_DOMAIN are required for IAM password sign-in",
+    ]
+
+
+@pytest.mark.usefixtures("workdir")
+def test_settings_that_are_right_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBBOT_API", "demo")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert load_settings("slack_bot_token").slack_bot_token is not None

@@ -118,10 +118,21 @@ def test_invite_hint_links_the_channel_and_is_valid() -> None:
     assert "/invite @jobbot" in visible_text(payload)
 
 
-@pytest.mark.parametrize("channel", ["<!here>", "C1|x", None, ""])
+@pytest.mark.parametrize("channel", ["<!here>", "C1|x", None, "", "D0123ABC", "U0123", "W1"])
 def test_invite_hint_never_links_a_strange_channel_id(channel: str | None) -> None:
     payload = check(messages.with_hint(messages.no_job_ids(), messages.invite_hint(channel)))
     assert "this channel" in payload["blocks"][-1]["elements"][0]["text"]
+    assert "<#" not in visible_text(payload)
+
+
+@pytest.mark.parametrize("channel", ["D0123ABC", "G0MPIM01", "C0MPIM01", None])
+def test_invite_hint_in_a_direct_message_suggests_no_invite(channel: str | None) -> None:
+    hint = messages.invite_hint(channel, direct=True)
+    payload = check(messages.with_hint(messages.no_job_ids(), hint))
+    assert "/invite" not in visible_text(payload)
+    assert "<#" not in visible_text(payload)
+    assert "direct message" in hint
+    assert "in a channel I'm in" in hint
 
 
 @pytest.mark.parametrize("reason", ["Only #oncall may use jobbot.", *HOSTILE])

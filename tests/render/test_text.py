@@ -18,7 +18,24 @@ from bot.render.text import (
     duration,
     escape,
     fit,
+    unescape,
 )
+
+# --- unescape (what Slack sends back to what was typed) ------------------------------------
+
+
+@given(st.text(alphabet="ab<>&;!lt gamp#", max_size=40))
+def test_unescape_undoes_slacks_escaping_exactly(typed: str) -> None:
+    assert unescape(escape(typed)) == typed
+
+
+@pytest.mark.parametrize(
+    ("sent", "typed"),
+    [("&lt;oops&gt;", "<oops>"), ("&amp;lt;", "&lt;"), ("&quot; &#39;", "&quot; &#39;")],
+)
+def test_unescape_decodes_only_slacks_three_entities(sent: str, typed: str) -> None:
+    assert unescape(sent) == typed
+
 
 # --- escape -------------------------------------------------------------------------------
 

@@ -136,6 +136,9 @@ async def test_five_cards_into_one_thread_survive_slack_rate_limits(jobbot: Jobb
     ]
     assert [t.split()[1] for t in posted] == [str(n) for n in ids]
     assert len(jobbot.fake_slack.calls_to("chat.postMessage#429")) == 2
+    # Each 429 was waited out for its Retry-After (through the fake's clock, not for real).
+    assert len(jobbot.fake_slack.slept) == 2
+    assert all(1.0 <= wait < 2.0 for wait in jobbot.fake_slack.slept)
 
 
 async def test_an_oversized_body_is_refused(jobbot: Jobbot) -> None:

@@ -20,22 +20,23 @@ async def handle_refresh(
 ) -> None:
     """Replace the card (or the error it came from) with a fresh card."""
     await ack()
+    await deps.acks.settled()
     response_url = body["response_url"]
     try:
         job_id = JobRef.from_value(action.get("value") or "").job_id
     except ValueError:
-        await deps.responder.respond(response_url, broken_button(deps.settings.command))
-        audit.finish("bad button value")
+        sent = await deps.responder.respond(response_url, broken_button(deps.settings.command))
+        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
     audit.job_ids.append(job_id)
     result = await show_job(deps.jobs, job_id, now=deps.clock())
     shared_card = not (body.get("container") or {}).get("is_ephemeral", False)
     if result.ok or not shared_card:
-        await deps.responder.respond(response_url, result.message, replace_original=True)
+        sent = await deps.responder.respond(response_url, result.message, replace_original=True)
     else:
         # A failed refresh must not wipe a card others are reading; tell only the clicker.
-        await deps.responder.respond(response_url, result.message)
-    audit.finish(result.outcome)
+        sent = await deps.responder.respond(response_url, result.message)
+    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
 
 
 def register(app: AsyncApp) -> None:

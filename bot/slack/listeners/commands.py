@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.render.blocks import Message
 from bot.render.messages import help_message, invalid_job_id, usage_error
+from bot.render.text import unescape
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
@@ -46,7 +47,8 @@ async def handle_job_command(
     """Answer `/job`: help and usage errors at once, the card after the lookup."""
     parsed = parse_command(
         command.get("command") or deps.settings.command,
-        command.get("text", ""),
+        # Quoted back as typed: the messages escape it themselves, once.
+        unescape(command.get("text", "")),
         deps.settings.visibility,
     )
     if isinstance(parsed, Message):
@@ -55,6 +57,7 @@ async def handle_job_command(
         audit.finish("usage")
         return
     await ack()
+    await deps.acks.settled()
     if isinstance(parsed, WatchRequest):
         if parsed.job_id:
             audit.job_ids.append(parsed.job_id)
@@ -63,8 +66,10 @@ async def handle_job_command(
     audit.job_ids.append(parsed)
     result = await show_job(deps.jobs, parsed, now=deps.clock())
     visibility = deps.settings.visibility if result.ok else "ephemeral"
-    await deps.responder.respond(command["response_url"], result.message, response_type=visibility)
-    audit.finish(result.outcome)
+    sent = await deps.responder.respond(
+        command["response_url"], result.message, response_type=visibility
+    )
+    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
 
 
 def register(app: AsyncApp, command: str) -> None:

@@ -9,27 +9,39 @@ from typing import Any
 
 from bot.render.messages import unexpected_error
 from bot.slack.audit import Audit
-from bot.slack.delivery import Responder
+from bot.slack.delivery import Delivery, Responder
 
 log = logging.getLogger("bot.errors")
 
 Handler = Callable[..., Awaitable[None]]
 
 
-async def report_unexpected(error: BaseException, audit: Audit, responder: Responder) -> None:
-    """Log the traceback under the request's correlation ID and show the user that ID."""
+async def report_unexpected(
+    error: BaseException, audit: Audit, responder: Responder, *, refused: str = ""
+) -> None:
+    """Log the traceback under the request's correlation ID and show the user that ID.
+
+    `refused` names a Slack call that refused the reply (`chat.postMessage refused: …`): the
+    audit says so, and the error message is not timed as the reply.
+    """
     log.error(
         "unexpected error while answering %s",
         audit.info.what,
         exc_info=error,
         extra={"correlation_id": audit.correlation_id},
     )
-    audit.finish(f"error {audit.correlation_id}")
-    if audit.info.response_url:
-        try:
-            await responder.respond(audit.info.response_url, unexpected_error(audit.correlation_id))
-        except Exception:
-            log.exception("could not tell the user about error %s", audit.correlation_id)
+    outcome = f"error {audit.correlation_id}" + (f": {refused}" if refused else "")
+    if not audit.info.response_url:
+        audit.finish(outcome, replied=False)
+        return
+    try:
+        sent = await responder.respond(
+            audit.info.response_url, unexpected_error(audit.correlation_id)
+        )
+    except Exception:
+        log.exception("could not tell the user about error %s", audit.correlation_id)
+        sent = Delivery(ok=False, error="exception")
+    audit.finish(sent.outcome(outcome), replied=sent.ok and not refused)
 
 
 def guarded(handler: Handler) -> Handler:

@@ -12,10 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.messages import invite_hint, no_job_ids, with_hint
 from bot.slack.audit import Audit
-from bot.slack.delivery import post_in_thread, slack_error_code
+from bot.slack.delivery import Delivery, post_in_thread, slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.ids import CallbackId
-from bot.slack.listeners.guard import guarded
+from bot.slack.listeners.guard import guarded, report_unexpected
+from bot.slack.message_text import message_texts
 from bot.usecases.job_ids import find_job_ids
 from bot.usecases.show_job import JobAnswer, show_job
 
@@ -26,16 +27,15 @@ log = logging.getLogger(__name__)
 CANNOT_POST = {"not_in_channel", "channel_not_found"}
 
 
-def message_text(message: dict[str, Any]) -> str:
-    """Collect the text of a message: its text, then its attachments' (where alerts put it)."""
-    parts = [str(message.get("text") or "")]
-    for attachment in message.get("attachments") or []:
-        if isinstance(attachment, dict):
-            parts += [str(attachment.get(key) or "") for key in ("pretext", "title", "text")]
-            for item in attachment.get("fields") or []:
-                if isinstance(item, dict):
-                    parts.append(f"{item.get('title') or ''} {item.get('value') or ''}")
-    return "\n".join(part for part in parts if part)
+def is_direct_message(channel: dict[str, Any]) -> bool:
+    """Say whether the conversation is a DM or group DM, which no app can be invited to.
+
+    Slack's interaction payloads name a DM `directmessage` (its ID starts with D) and a
+    group DM `mpdm-…` (its ID starts with G or C).
+    """
+    name = str(channel.get("name") or "")
+    is_dm = str(channel.get("id") or "").startswith("D") or name == "directmessage"
+    return is_dm or name.startswith("mpdm-")
 
 
 async def handle_job_details(
@@ -43,18 +43,20 @@ async def handle_job_details(
 ) -> None:
     """Post a card in the message's thread for each job ID in it."""
     await ack()
+    await deps.acks.settled()
     message = shortcut.get("message") or {}
     response_url = shortcut["response_url"]
-    job_ids = find_job_ids(message_text(message))
+    job_ids = find_job_ids(*message_texts(message))
     if not job_ids:
-        await deps.responder.respond(response_url, no_job_ids())
-        audit.finish("no job ID found")
+        sent = await deps.responder.respond(response_url, no_job_ids())
+        audit.finish(sent.outcome("no job ID found"), replied=sent.ok)
         return
     audit.job_ids.extend(job_ids)
     results = await asyncio.gather(
         *(show_job(deps.jobs, job_id, now=deps.clock()) for job_id in job_ids)
     )
-    channel = (shortcut.get("channel") or {}).get("id", "")
+    conversation = shortcut.get("channel") or {}
+    channel = str(conversation.get("id") or "")
     thread_ts = str(message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"))
     private: list[JobAnswer] = [result for result in results if not result.ok]
     for index, result in enumerate(results):
@@ -63,18 +65,25 @@ async def handle_job_details(
         try:
             await post_in_thread(client, channel, thread_ts, result.message)
         except SlackApiError as error:
-            deps.slack_api_error("chat.postMessage", slack_error_code(error))
-            if slack_error_code(error) not in CANNOT_POST:
-                raise
+            code = slack_error_code(error) or "unknown"
+            deps.slack_api_error("chat.postMessage", code)
+            if code not in CANNOT_POST:
+                refused = f"chat.postMessage refused: {code}"
+                await report_unexpected(error, audit, deps.responder, refused=refused)
+                return
             log.info("cannot post in channel, answering privately", extra={"channel": channel})
             private = [r for r in results[index:] if r.ok] + private
             break
-    hint = invite_hint(channel) if any(r.ok for r in private) else None
+    direct = is_direct_message(conversation)
+    hint = invite_hint(channel, direct=direct) if any(r.ok for r in private) else None
+    refused = ""
     for position, result in enumerate(private):
         shown = with_hint(result.message, hint) if hint and position == 0 else result.message
-        await deps.responder.respond(response_url, shown)
-    outcomes = sorted({result.outcome for result in results})
-    audit.finish(", ".join(outcomes) + (" (sent privately)" if hint else ""))
+        sent = await deps.responder.respond(response_url, shown)
+        refused = refused or sent.error
+    outcomes = ", ".join(sorted({result.outcome for result in results}))
+    outcome = outcomes + (" (sent privately)" if hint else "")
+    audit.finish(Delivery(ok=not refused, error=refused).outcome(outcome), replied=not refused)
 
 
 def register(app: AsyncApp) -> None:

@@ -83,11 +83,48 @@ async def test_unknown_words_are_a_usage_error_quoting_what_was_typed(jobbot: Jo
     assert jobbot.fake_jobs.requests == []
 
 
-async def test_usage_error_escapes_what_was_typed(jobbot: Jobbot) -> None:
-    response = await jobbot.post(command_body("<!channel> now", jobbot.fake_slack.hook_url("x")))
+def test_typed_text_goes_on_the_wire_as_slack_sends_it() -> None:
+    """Slack entity-encodes `&`, `<`, `>` in `text`, then form-encodes the body."""
+    body = command_body("<oops> & more", "https://hooks.example/1")
+    assert "&text=%26lt%3Boops%26gt%3B+%26amp%3B+more&" in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        # What the user typed, and how the mrkdwn quoting it reads (Slack shows it as typed).
+        ("<oops> now", "`/job &lt;oops&gt; now`"),
+        ("<!channel> now", "`/job &lt;!channel&gt; now`"),
+        ("<@U0BOSS> <!subteam^S0OPS> x", "`/job &lt;@U0BOSS&gt; &lt;!subteam^S0OPS&gt; x`"),
+        ("<https://evil.example|click> me", "`/job &lt;https://evil.example|click&gt; me`"),
+        ("a & b", "`/job a &amp; b`"),
+        ("&lt; is typed", "`/job &amp;lt; is typed`"),
+    ],
+)
+async def test_a_usage_error_quotes_exactly_what_was_typed_and_pings_no_one(
+    jobbot: Jobbot, typed: str, shown: str
+) -> None:
+    response = await jobbot.post(command_body(typed, jobbot.fake_slack.hook_url("x")))
     body = response.json()
-    assert "<!channel>" not in all_text(body)
-    assert "&lt;!channel&gt; now" in body["blocks"][0]["text"]["text"]
+    assert shown in body["blocks"][0]["text"]["text"]
+    assert shown in body["text"]
+    everything = all_text(body)
+    assert "&amp;lt;" not in everything.replace("&amp;lt; is typed", "")
+    for live in ("<!", "<@", "<http"):
+        assert live not in everything
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("<oops>", "`&lt;oops&gt;`"), ("show <50320>", "`&lt;50320&gt;`"), ("1&2", "`1&amp;2`")],
+)
+async def test_an_invalid_job_id_is_quoted_exactly_as_typed(
+    jobbot: Jobbot, typed: str, shown: str
+) -> None:
+    response = await jobbot.post(command_body(typed, jobbot.fake_slack.hook_url("x")))
+    text = response.json()["blocks"][0]["text"]["text"]
+    assert text.startswith(f":thinking_face: {shown} is not a job ID")
+    assert "&amp;lt;" not in text
 
 
 @pytest.mark.parametrize("argument", ["abc", "-5", "0", "12345678901234567890", "show abc"])

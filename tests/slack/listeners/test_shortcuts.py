@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import Jobbot
 from tests.fakes import interactive_body, message_shortcut_payload, wait_until
+from tests.slack import block_kit_alerts as alerts
 from tests.slack.listeners.support import add_job, all_text, no_backend
 
 MESSAGE_TS = "1700000100.000200"
@@ -92,6 +93,50 @@ async def test_each_recognised_form_posts_a_card_in_the_messages_thread(
     assert jobbot.fake_slack.hooks == []
 
 
+@pytest.mark.parametrize(
+    ("blocks", "attachments", "expected"),
+    [
+        pytest.param(alerts.RICH_TEXT_POST, None, alerts.RICH_TEXT_POST_IDS, id="rich-text"),
+        pytest.param(
+            alerts.SECTION_FIELDS_ALERT, None, alerts.SECTION_FIELDS_ALERT_IDS, id="section-fields"
+        ),
+        pytest.param(
+            None, alerts.ATTACHMENT_WITH_BLOCKS, alerts.ATTACHMENT_WITH_BLOCKS_IDS, id="attachment"
+        ),
+        pytest.param(alerts.MARKDOWN_ALERT, None, alerts.MARKDOWN_ALERT_IDS, id="markdown"),
+    ],
+)
+async def test_a_block_kit_only_message_gets_a_card_per_job_in_its_thread(
+    jobbot: Jobbot,
+    blocks: list[dict[str, Any]] | None,
+    attachments: list[dict[str, Any]] | None,
+    expected: list[int],
+) -> None:
+    for job_id in expected:
+        add_job(jobbot.fake_jobs, job_id)
+    payload = message_shortcut_payload(
+        alerts.NO_TEXT,
+        jobbot.fake_slack.hook_url("blocks"),
+        ts=MESSAGE_TS,
+        blocks=blocks,
+        attachments=attachments,
+    )
+    assert (await jobbot.post(interactive_body(payload))).status_code == 200
+    posts = await wait_for_posts(jobbot, len(expected))
+    assert [post["text"] for post in posts] == [f"Job {i} flink_job_{i}: Running" for i in expected]
+    assert all(post["thread_ts"] == MESSAGE_TS for post in posts)
+    assert jobbot.fake_slack.hooks == []
+
+
+@pytest.mark.parametrize("text", ["job 2 of 5 failed", "flink_job 3 restarted"])
+async def test_counts_and_other_names_ask_the_job_api_nothing(jobbot: Jobbot, text: str) -> None:
+    await run_shortcut(jobbot, text, hook="count")
+    await wait_until(lambda: bool(jobbot.fake_slack.posts_to("count")))
+    [note] = jobbot.fake_slack.posts_to("count")
+    assert "found no job ID" in note["text"]
+    assert jobbot.fake_jobs.requests == []
+
+
 async def test_a_reply_gets_its_cards_in_the_parent_thread(jobbot: Jobbot) -> None:
     await run_shortcut(jobbot, "job 50320 is down again", thread_ts=THREAD_TS)
     [post] = await wait_for_posts(jobbot, 1)
@@ -153,6 +198,52 @@ async def test_when_slack_refuses_the_cards_come_privately_with_an_invite_hint(
     assert "/invite" not in all_text(messages[1])
     # The refusal is permanent for the channel: one attempt, not one per card.
     assert len(posted(jobbot)) == 1
+
+
+@pytest.mark.parametrize(
+    ("channel_id", "channel_name"),
+    [
+        pytest.param("D0DIRECT1", "directmessage", id="dm"),
+        pytest.param("G0MPIM001", "mpdm-ada--lin--oncall-1", id="group-dm-G"),
+        pytest.param("C0MPIM002", "mpdm-ada--lin-1", id="group-dm-C"),
+    ],
+)
+async def test_in_a_direct_message_the_hint_suggests_no_invite(
+    jobbot: Jobbot, channel_id: str, channel_name: str
+) -> None:
+    jobbot.fake_slack.refuse[channel_id] = "channel_not_found"
+    payload = message_shortcut_payload(
+        "job 50320",
+        jobbot.fake_slack.hook_url("dm"),
+        channel_id=channel_id,
+        channel_name=channel_name,
+    )
+    assert (await jobbot.post(interactive_body(payload))).status_code == 200
+    await wait_until(lambda: bool(jobbot.fake_slack.posts_to("dm")))
+    [card] = jobbot.fake_slack.posts_to("dm")
+    assert card["text"] == "Job 50320 my_job_001: Running"
+    hint = card["blocks"][-1]["elements"][0]["text"]
+    assert "direct message" in hint
+    assert "/invite" not in all_text(card)
+    assert "<#" not in all_text(card)
+
+
+async def test_in_a_private_channel_the_hint_links_it_and_suggests_an_invite(
+    jobbot: Jobbot,
+) -> None:
+    jobbot.fake_slack.refuse["G0PRIVATE"] = "channel_not_found"
+    payload = message_shortcut_payload(
+        "job 50320",
+        jobbot.fake_slack.hook_url("p"),
+        channel_id="G0PRIVATE",
+        channel_name="privategroup",
+    )
+    assert (await jobbot.post(interactive_body(payload))).status_code == 200
+    await wait_until(lambda: bool(jobbot.fake_slack.posts_to("p")))
+    [card] = jobbot.fake_slack.posts_to("p")
+    hint = card["blocks"][-1]["elements"][0]["text"]
+    assert "<#G0PRIVATE>" in hint
+    assert "/invite @jobbot" in hint
 
 
 async def test_a_message_without_job_ids_gets_a_note_on_the_recognised_forms(

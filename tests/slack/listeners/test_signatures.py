@@ -201,3 +201,52 @@ async def test_healthz_shows_no_secret(start_bot: StartJobbot, secrets: dict[str
     hidden += [value for name, value in secrets.items() if value and name in SECRET_NAMES]
     for secret in hidden:
         assert secret not in shown
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+async def test_slacks_unsigned_ssl_check_is_answered_200(jobbot: Jobbot) -> None:
+    """Slack's certificate check: a form POST of ssl_check=1 and token, without signature."""
+    body = "ssl_check=1&token=legacy-verification-token"
+    response = await jobbot.http.post(SLACK_PATH, content=body, headers=FORM)
+    assert response.status_code == 200
+    await assert_nothing_happened(jobbot)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        pytest.param("ssl_check=0&token=t", FORM, id="ssl_check-0"),
+        pytest.param("ssl_check=1", FORM, id="no-token"),
+        pytest.param("ssl_check=yes&token=t", FORM, id="not-1"),
+        pytest.param(
+            "ssl_check=1&token=t&" + command_body("50320", "http://127.0.0.1:9/hooks/x"),
+            FORM,
+            id="ssl_check-with-a-command",
+        ),
+        pytest.param(
+            "ssl_check=1&token=t&payload=%7B%22type%22%3A%22block_actions%22%7D",
+            FORM,
+            id="ssl_check-with-a-payload",
+        ),
+        pytest.param(
+            '{"ssl_check": "1", "token": "t"}', {"Content-Type": "application/json"}, id="json"
+        ),
+        pytest.param("ssl_check=1&token=t", {"Content-Type": "text/plain"}, id="not-a-form"),
+        pytest.param("ssl_check=1&token=" + "t" * 1000, FORM, id="too-long"),
+    ],
+)
+async def test_nothing_else_unsigned_gets_through(
+    jobbot: Jobbot, body: str, headers: dict[str, str]
+) -> None:
+    response = await jobbot.http.post(SLACK_PATH, content=body, headers=headers)
+    assert response.status_code == 401
+    await assert_nothing_happened(jobbot)
+
+
+async def test_unsigned_slack_requests_still_get_401(jobbot: Jobbot) -> None:
+    for body in requests_for_job_50320(jobbot).values():
+        response = await jobbot.http.post(SLACK_PATH, content=body, headers=FORM)
+        assert response.status_code == 401
+    await assert_nothing_happened(jobbot)

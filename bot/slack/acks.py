@@ -1,0 +1,50 @@
+"""Acknowledgements first: work after an ack waits while other requests await theirs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+# Under steady traffic the server is never idle; a card waits at most this long for it.
+MAX_DEFER_S = 0.5
+
+
+class AcksFirst:
+    """Count the Slack requests not yet acknowledged; let follow-up work wait for none.
+
+    Slack gives 3 s for an acknowledgement and none for the card. In a burst, one event loop
+    that renders and posts the first cards while later requests still wait for their ack
+    makes those acks slow; deferring the follow-up work a moment keeps every ack fast.
+    """
+
+    def __init__(self, max_defer_s: float = MAX_DEFER_S) -> None:
+        self._pending = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._max_defer_s = max_defer_s
+
+    @property
+    def pending(self) -> int:
+        """Return how many requests are between arrival and acknowledgement."""
+        return self._pending
+
+    @contextmanager
+    def acknowledging(self) -> Iterator[None]:
+        """Count one request from its arrival until its acknowledgement is sent."""
+        self._pending += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._pending -= 1
+            if self._pending == 0:
+                self._idle.set()
+
+    async def settled(self) -> None:
+        """Wait until no request awaits its acknowledgement (at most `max_defer_s`)."""
+        if self._pending == 0:
+            return
+        with suppress(TimeoutError):
+            async with asyncio.timeout(self._max_defer_s):
+                await self._idle.wait()
