@@ -11,9 +11,12 @@ from bot.slack.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
 # Exactly what the code calls: commands (the slash command and the shortcut), chat:write
-# (chat.postMessage in threads), usergroups:read (usergroups.users.list for
-# JOBBOT_ALLOWED_USERGROUPS). tests/test_manifest.py checks this against the code.
-BOT_SCOPES = ("commands", "chat:write", "usergroups:read")
+# (chat.postMessage in threads, chat.update of a watch's parent card), usergroups:read
+# (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS), channels:history and groups:history
+# (conversations.replies: after a crash, look in a watch's thread, public or private, for a
+# reply before posting it again). chat.getPermalink needs none. tests/ops/test_manifest.py
+# checks this against the code.
+BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:history", "groups:history")
 # Where the manifest points when no address is given (manifest.yml's too): to be replaced.
 PLACEHOLDER_URL = "https://jobbot.example.com"
 
@@ -60,7 +63,7 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         slash_command["url"] = request_url
     slash_command.update(
         description="Show a Flink job's status, timing and configuration",
-        usage_hint="[show] JOB_ID | help",
+        usage_hint="[show] JOB_ID | watch JOB_ID | unwatch JOB_ID | watching | help",
         should_escape=False,
     )
     interactivity: dict[str, Any] = {"is_enabled": True}

@@ -23,7 +23,7 @@ from bot.render.labels import (
     run_mode_label,
     status_label,
 )
-from bot.render.refs import JobRef
+from bot.render.refs import JobRef, WatchRef
 from bot.render.resources import (
     checkpoint_path_text,
     resources_text,
@@ -71,7 +71,10 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
     blocks.append(
         actions_block(
             BlockId.JOB_ACTIONS,
-            [button("Refresh", ActionId.JOB_REFRESH, JobRef(job_id=job_id).to_value())],
+            [
+                button("Refresh", ActionId.JOB_REFRESH, JobRef(job_id=job_id).to_value()),
+                button("Watch", ActionId.JOB_WATCH, WatchRef(job_id=job_id).to_value()),
+            ],
         )
     )
     return Message(text=notification_text(job, job_id), blocks=blocks)

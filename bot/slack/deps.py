@@ -11,6 +11,7 @@ from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
+from bot.usecases.watching import Watching
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
@@ -32,6 +33,7 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
+    watching: Watching | None = None
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""

@@ -13,9 +13,12 @@ class ActionId(StrEnum):
     """Block Kit `action_id`s of the buttons on our messages."""
 
     JOB_REFRESH = "job_refresh"
+    JOB_WATCH = "job_watch"
+    JOB_UNWATCH = "job_unwatch"
 
 
 class BlockId(StrEnum):
     """Block IDs we look blocks up by."""
 
     JOB_ACTIONS = "job_actions"
+    WATCH_ACTIONS = "watch_actions"

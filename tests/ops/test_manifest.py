@@ -38,6 +38,9 @@ EXAMPLE_URL = "https://jobbot.example.com"
 SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "auth.test": set(),
     "chat.postMessage": {"chat:write"},
+    "chat.update": {"chat:write"},
+    "chat.getPermalink": set(),
+    "conversations.replies": {"channels:history", "groups:history"},
     "usergroups.users.list": {"usergroups:read"},
 }
 
@@ -173,7 +176,7 @@ async def full_check(
         reached = await registered_vs_declared(app, manifest)
     cross_check_listeners(reached, manifest)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == scopes_the_code_needs(manifest)
-    assert len(manifest["oauth_config"]["scopes"]["bot"]) == 3  # no duplicates
+    assert len(manifest["oauth_config"]["scopes"]["bot"]) == 5  # no duplicates
     check_urls(manifest, url)
 
 
@@ -192,6 +195,8 @@ async def test_manifest_yml_passes_the_schema_and_the_cross_checks(
         "commands",
         "chat:write",
         "usergroups:read",
+        "channels:history",
+        "groups:history",
     }
 
 
@@ -252,7 +257,7 @@ async def test_the_cross_check_catches_a_command_the_app_does_not_register() -> 
 
 def test_the_scope_check_catches_a_scope_the_code_does_not_use() -> None:
     manifest = build_manifest("/job", url=EXAMPLE_URL)
-    scopes = {*manifest["oauth_config"]["scopes"]["bot"], "channels:history"}
+    scopes = {*manifest["oauth_config"]["scopes"]["bot"], "channels:read"}
     assert scopes != scopes_the_code_needs(manifest)
 
 
