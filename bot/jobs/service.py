@@ -93,10 +93,10 @@ def create_jobs_client(
         transport=transport,
         timeout=httpx.Timeout(settings.timeout_s),
         headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
-        # As many connections kept open as requests may run at once: a burst reuses them.
+        # Few idle connections kept: httpcore checks every idle connection against the
+        # whole pool each time a request starts or ends (quadratic in idle connections).
         limits=httpx.Limits(
-            max_connections=MAX_CONCURRENT_REQUESTS,
-            max_keepalive_connections=MAX_CONCURRENT_REQUESTS,
+            max_connections=MAX_CONCURRENT_REQUESTS, max_keepalive_connections=20
         ),
     )
     return JobsClient(
