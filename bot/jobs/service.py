@@ -95,9 +95,7 @@ def create_jobs_client(
         headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
         # Few idle connections kept: httpcore checks every idle connection against the
         # whole pool each time a request starts or ends (quadratic in idle connections).
-        limits=httpx.Limits(
-            max_connections=MAX_CONCURRENT_REQUESTS, max_keepalive_connections=20
-        ),
+        limits=httpx.Limits(max_connections=MAX_CONCURRENT_REQUESTS, max_keepalive_connections=20),
     )
     return JobsClient(
         http,
