@@ -25,7 +25,7 @@ from bot.usecases.show_job import show_job
 def parse_command(
     command: str, text: str, visibility: str = "ephemeral"
 ) -> int | WatchRequest | Message:
-    """Read the command's text: a job ID, a watch subcommand, or the message to answer at once."""
+    """Read the command's text (as typed, unescaped): a job ID, a watch subcommand, or a reply."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].lower() == "help"):
         return help_message(command, visibility)
