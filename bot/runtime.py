@@ -21,6 +21,7 @@ from bot.slack.app import create_app
 from bot.slack.delivery import Responder
 from bot.slack.deps import Deps
 from bot.slack.retries import Sleep, slack_retry_handlers
+from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Runtime:
     settings: Settings
     jobs: JobsClient
     deps: Deps
+    # One client per project; `jobs` is the first (the default project's).
+    clients: tuple[JobsClient, ...]
     slack: AsyncWebClient
     app: AsyncApp | None
 
@@ -40,7 +43,8 @@ class Runtime:
 
     async def aclose(self) -> None:
         """Close every connection pool."""
-        await self.jobs.aclose()
+        for client in self.clients:
+            await client.aclose()
         await self.deps.responder.aclose()
 
     def health(self) -> dict[str, Any]:
@@ -70,17 +74,31 @@ def build_runtime(
     socket_mode: bool = False,
     with_app: bool = True,
     sleep: Sleep = asyncio.sleep,
+    channel_defaults: ChannelDefaults | None = None,
 ) -> Runtime:
     """Wire jobbot from its settings.
 
     `job_transport` replaces the job API's network; `sleep` is how Slack retries wait.
     """
     metrics = Metrics()
-    jobs = create_jobs_client(
-        settings,
-        transport=job_transport,
-        observer=metrics,
-        on_token_renewal=metrics.token_renewed,
+    named = [(spec.name, settings.for_project(spec)) for spec in settings.projects]
+    clients = [
+        (
+            name,
+            create_jobs_client(
+                project_settings,
+                transport=job_transport,
+                observer=metrics,
+                on_token_renewal=metrics.token_renewed,
+            ),
+        )
+        for name, project_settings in (named or [("", settings)])
+    ]
+    projects = Projects(
+        [
+            Project(name, JobCache(client, ttl_s=settings.cache_ttl_s, observer=metrics))
+            for name, client in clients
+        ]
     )
     token = settings.slack_bot_token
     slack = AsyncWebClient(
@@ -90,7 +108,9 @@ def build_runtime(
     )
     deps = Deps(
         settings=settings,
-        jobs=JobCache(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
+        jobs=projects.default.jobs,
+        projects=projects,
+        channel_defaults=channel_defaults or MemoryChannelDefaults(),
         responder=Responder(on_refused=metrics.slack_api_error, sleep=sleep),
         metrics=metrics,
     )
@@ -103,4 +123,11 @@ def build_runtime(
     app = (
         create_app(deps, client=slack, policy=policy, socket_mode=socket_mode) if with_app else None
     )
-    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app)
+    return Runtime(
+        settings=settings,
+        jobs=clients[0][1],
+        deps=deps,
+        slack=slack,
+        app=app,
+        clients=tuple(client for _, client in clients),
+    )

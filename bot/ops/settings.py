@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -13,7 +13,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.ops.projects import ProjectSignInSource, ProjectSpec, parse_projects, variable_suffix
 
 
 class JobApi(StrEnum):
@@ -101,6 +103,11 @@ class Settings(BaseSettings):
     allowed_users: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERS"))
     allowed_channels: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_CHANNELS"))
     allowed_usergroups: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERGROUPS"))
+    projects: Annotated[tuple[ProjectSpec, ...], NoDecode] = Field(
+        (), validation_alias=_env("JOBBOT_PROJECTS")
+    )
+    # Per-project sign-in: project suffix (`PROD`) -> global variable name -> value.
+    project_sign_in: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("JOBBOT_LOG_FORMAT"))
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", validation_alias=_env("JOBBOT_LOG_LEVEL")
@@ -111,6 +118,26 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Add the per-project sign-in variables, whose names depend on the projects."""
+        overrides = ProjectSignInSource(settings_cls, dotenv_settings, env_settings)
+        return init_settings, env_settings, dotenv_settings, overrides, file_secret_settings
+
+    @field_validator("projects", mode="before")
+    @classmethod
+    def _parse_projects(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_projects(value) if value.strip() else ()
         return value
 
     @field_validator("slack_api_url", mode="after")
@@ -141,6 +168,12 @@ class Settings(BaseSettings):
 
     def job_api_problems(self) -> list[str]:
         """List every problem with the job API settings (none for the demo)."""
+        if self.projects:
+            return self._project_problems()
+        if self.project_sign_in:
+            variables = next(iter(self.project_sign_in.values()))
+            suffix = next(iter(self.project_sign_in))
+            return [f"{next(iter(variables))}__{suffix}: per-project sign-in needs JOBBOT_PROJECTS"]
         if self.api is JobApi.DEMO:
             return []
         problems = []
@@ -164,6 +197,45 @@ class Settings(BaseSettings):
             names = " and ".join(f"{s.value} ({_SCHEME_VARIABLES[s]})" for s in schemes)
             problems.append(f"configure exactly one job API sign-in, not {names}")
         return problems
+
+    def _project_problems(self) -> list[str]:
+        """List the problems of JOBBOT_PROJECTS' sign-ins, one line each."""
+        problems = []
+        suffixes = {variable_suffix(spec.name)[2:] for spec in self.projects}
+        for suffix, variables in self.project_sign_in.items():
+            if suffix not in suffixes:
+                problems.append(
+                    f"{next(iter(variables))}__{suffix}: JOBBOT_PROJECTS has no project {suffix!r}"
+                )
+        for spec in self.projects:
+            schemes, half_set = self.for_project(spec)._schemes()
+            problems += [f"project {spec.name!r}: {problem}" for problem in half_set]
+            if len(schemes) != 1 and not half_set:
+                own = self.project_sign_in.get(variable_suffix(spec.name)[2:])
+                where = "its own sign-in variables" if own else "the global sign-in variables"
+                count = "no" if not schemes else "more than one"
+                problems.append(
+                    f"project {spec.name!r}: {count} job API sign-in in {where} "
+                    "(set exactly one of AK/SK, JOBBOT_AUTH_TOKEN or IAM password)"
+                )
+        return problems
+
+    def for_project(self, spec: ProjectSpec) -> Settings:
+        """Return these settings as one project of JOBBOT_PROJECTS sees them."""
+        update: dict[str, Any] = {
+            "api": JobApi(spec.api),
+            "project_id": spec.project_id,
+            "endpoint": HttpUrl(spec.endpoint) if spec.endpoint else None,
+            "region": spec.region or self.region,
+            "projects": (),
+        }
+        own = self.project_sign_in.get(variable_suffix(spec.name)[2:])
+        if own:
+            for field, env in _SIGN_IN_FIELDS.items():
+                value = own.get(env)
+                plain = field in ("iam_user", "iam_domain") and value is not None
+                update[field] = value.get_secret_value() if plain and value else value
+        return self.model_copy(update=update)
 
     def configured_schemes(self) -> list[AuthScheme]:
         """List the sign-in schemes whose variables are set, raising on half-set ones."""
@@ -213,6 +285,8 @@ class Settings(BaseSettings):
             self.auth_token,
             self.iam_password,
         ]
+        for variables in self.project_sign_in.values():
+            secrets += list(variables.values())
         return [s.get_secret_value() for s in secrets if s is not None]
 
     @property
@@ -223,6 +297,17 @@ class Settings(BaseSettings):
         # Validated at construction for cs/dli: exactly one, none half-set.
         return self.configured_schemes()[0]
 
+
+# Sign-in field -> its variable, for the per-project overrides.
+_SIGN_IN_FIELDS = {
+    "ak": "HUAWEICLOUD_SDK_AK",
+    "sk": "HUAWEICLOUD_SDK_SK",
+    "security_token": "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "auth_token": "JOBBOT_AUTH_TOKEN",
+    "iam_user": "JOBBOT_IAM_USER",
+    "iam_password": "JOBBOT_IAM_PASSWORD",
+    "iam_domain": "JOBBOT_IAM_DOMAIN",
+}
 
 # Field name -> the environment variable a user sets, for error messages.
 ENV_NAMES: dict[str, str] = {

@@ -16,13 +16,19 @@ RECOGNISED_FORMS = (
 )
 
 
-def _note(text: str, *, retry_job: int | None = None) -> Message:
+def _note(text: str, *, retry_job: int | None = None, project: str = "") -> Message:
     blocks = [section_block(text)]
     if retry_job is not None:
         blocks.append(
             actions_block(
                 BlockId.JOB_ACTIONS,
-                [button("Try again", ActionId.JOB_REFRESH, JobRef(job_id=retry_job).to_value())],
+                [
+                    button(
+                        "Try again",
+                        ActionId.JOB_REFRESH,
+                        JobRef(job_id=retry_job, project=project).to_value(),
+                    )
+                ],
             )
         )
     # The notification text is mrkdwn-parsed too; strip our own emphasis, keep it escaped.
@@ -113,9 +119,11 @@ def unexpected_error(correlation_id: str) -> Message:
     )
 
 
-def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) -> Message:
+def lookup_error(
+    error: errors.JobApiError, job_id: int, *, timeout_s: float, project: str = ""
+) -> Message:
     """Tell the user, in plain words, why the job could not be shown and what to do."""
-    job = code(str(job_id))
+    job = code(f"{project}:{job_id}" if project else str(job_id))
     # Codes and request IDs come from the API too: cut and masked like everything else.
     request_id = fit(mask_secrets(error.request_id), 100, render=code) if error.request_id else ""
     ref = f" (request ID {request_id})" if request_id else ""
@@ -146,24 +154,28 @@ def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) ->
                 f":hourglass: The job API did not answer within {timeout_s:g} s. "
                 f"It may be overloaded: try again in a moment.",
                 retry_job=job_id,
+                project=project,
             )
         case errors.Throttled():
             return _note(
                 ":hourglass: The job API is rate limiting jobbot right now. Try again in a "
                 f"few seconds{ref}.",
                 retry_job=job_id,
+                project=project,
             )
         case errors.ApiUnavailable():
             return _note(
                 ":construction: The job API is unavailable or failing right now. Try again "
                 f"in a moment{ref}.",
                 retry_job=job_id,
+                project=project,
             )
         case errors.BadResponse():
             return _note(
                 ":warning: The job API sent an answer jobbot could not read. Try again; if "
                 f"it keeps happening, tell your jobbot admin{ref}.",
                 retry_job=job_id,
+                project=project,
             )
     detail = fit(mask_secrets(error.message), 300)
     code_part = f"{fit(mask_secrets(error.code), 60, render=code)}: " if error.code else ""

@@ -11,10 +11,12 @@ class JobRef(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     job_id: int = Field(gt=0, lt=10**19)
+    # The project's name with JOBBOT_PROJECTS; empty in the single-project setup.
+    project: str = Field("", max_length=32)
 
     def to_value(self) -> str:
-        """Serialise for a button's `value`."""
-        return self.model_dump_json()
+        """Serialise for a button's `value` (without an empty project, as before projects)."""
+        return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
     def from_value(cls, value: str) -> JobRef:

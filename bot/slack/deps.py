@@ -11,6 +11,7 @@ from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
+from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
@@ -28,10 +29,17 @@ class Deps:
     settings: Settings
     jobs: JobCache
     responder: Responder
+    projects: Projects = field(default=None)  # type: ignore[assignment]
+    channel_defaults: ChannelDefaults = field(default_factory=MemoryChannelDefaults)
     clock: Callable[[], datetime] = utc_now
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
+
+    def __post_init__(self) -> None:
+        if self.projects is None:
+            # Built with one job cache only (tests, tools): that is the one project.
+            object.__setattr__(self, "projects", Projects([Project("", self.jobs)]))
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""

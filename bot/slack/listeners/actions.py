@@ -12,6 +12,7 @@ from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
+from bot.usecases.projects import UnknownProject
 from bot.usecases.show_job import show_job
 
 
@@ -23,13 +24,14 @@ async def handle_refresh(
     await deps.acks.settled()
     response_url = body["response_url"]
     try:
-        job_id = JobRef.from_value(action.get("value") or "").job_id
-    except ValueError:
+        ref = JobRef.from_value(action.get("value") or "")
+        project = deps.projects.pick(ref.project or None)
+    except (ValueError, UnknownProject):
         sent = await deps.responder.respond(response_url, broken_button(deps.settings.command))
         audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
-    audit.job_ids.append(job_id)
-    result = await show_job(deps.jobs, job_id, now=deps.clock())
+    audit.job_ids.append(ref.job_id)
+    result = await show_job(project.jobs, ref.job_id, now=deps.clock(), project=project.name)
     shared_card = not (body.get("container") or {}).get("is_ephemeral", False)
     if result.ok or not shared_card:
         sent = await deps.responder.respond(response_url, result.message, replace_original=True)
