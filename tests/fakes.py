@@ -145,6 +145,9 @@ class FakeSlack(LoopbackServer):
                 return web.json_response({"ok": False, "error": self.refuse[channel]})
             self._ts += 1
             return web.json_response({"ok": True, "channel": channel, "ts": f"{self._ts:.6f}"})
+        if method == "chat.postEphemeral":
+            self._ts += 1
+            return web.json_response({"ok": True, "message_ts": f"{self._ts:.6f}"})
         if method == "usergroups.users.list":
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
@@ -235,6 +238,50 @@ def command_body(
 def slack_entities(typed: str) -> str:
     """Escape typed text as Slack does in a slash command's `text`: `&`, `<`, `>` only."""
     return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+def app_mention_body(
+    text: str,
+    *,
+    event_id: str = "Ev0MENTION1",
+    ts: str = "1700000500.000100",
+    thread_ts: str | None = None,
+    channel_id: str = "C0INCIDENT",
+    user_id: str = "U0USER",
+) -> dict[str, Any]:
+    """Return an Events API `event_callback` body for an `app_mention`, as Slack sends it."""
+    event: dict[str, Any] = {
+        "client_msg_id": str(uuid.uuid4()),
+        "type": "app_mention",
+        "text": text,
+        "user": user_id,
+        "ts": ts,
+        "team": "T0001",
+        "channel": channel_id,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {
+        "token": "legacy-verification-token",
+        "team_id": "T0001",
+        "context_team_id": "T0001",
+        "api_app_id": "A0001",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(float(ts)),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": "T0001",
+                "user_id": "UBOT",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-eyJldCI6ImFwcF9tZW50aW9uIn0-{event_id}",
+    }
 
 
 def interactive_body(payload: dict[str, Any]) -> str:

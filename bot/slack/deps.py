@@ -11,10 +11,16 @@ from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
+from bot.slack.once import MemorySeenEvents, SeenEvents
 from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
 
 # Slack's payload types, as the metrics name them.
-REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
+REPLY_KINDS = {
+    "slash_command": "command",
+    "message_action": "shortcut",
+    "block_actions": "refresh",
+    "event_callback": "mention",
+}
 
 
 def utc_now() -> datetime:
@@ -31,6 +37,7 @@ class Deps:
     responder: Responder
     projects: Projects = field(default=None)  # type: ignore[assignment]
     channel_defaults: ChannelDefaults = field(default_factory=MemoryChannelDefaults)
+    seen_events: SeenEvents = field(default_factory=MemorySeenEvents)
     clock: Callable[[], datetime] = utc_now
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.

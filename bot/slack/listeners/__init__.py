@@ -1,8 +1,8 @@
-"""Slack listeners, one module per kind: commands, shortcuts, actions."""
+"""Slack listeners, one module per kind: commands, shortcuts, actions, events."""
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, shortcuts
+from bot.slack.listeners import actions, commands, events, shortcuts
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -10,3 +10,4 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     commands.register(app, command)
     shortcuts.register(app)
     actions.register(app)
+    events.register(app)
