@@ -91,6 +91,9 @@ class FakeSlack(LoopbackServer):
         # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
         self.usergroups_error: str | None = None
         self.usergroups_delay_s = 0.0
+        # Socket Mode: apps.connections.open answers this WebSocket URL to this app token.
+        self.app_token = "xapp-1-A0001-1-test"
+        self.socket_url = ""
         self._ts = 1700000000.000100
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/hooks/{hook}", self._hook)
@@ -115,6 +118,11 @@ class FakeSlack(LoopbackServer):
             params = json.loads(raw or b"{}")
         else:
             params = {**dict(request.query), **dict(parse_qsl(raw.decode()))}
+        if method == "apps.connections.open":
+            self.calls.append(SlackCall(method, params, time.monotonic()))
+            if request.headers.get("Authorization") != f"Bearer {self.app_token}":
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": self.socket_url})
         if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
             self.calls.append(SlackCall(method, params, time.monotonic()))
             return web.json_response({"ok": False, "error": "invalid_auth"})
