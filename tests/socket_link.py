@@ -26,7 +26,9 @@ class FakeSocketLink(LoopbackServer):
     def ws_url(self) -> str:
         return self.url.replace("http://", "ws://") + "/link"
 
-    def send(self, payload: dict[str, Any], *, retry_attempt: int = 0, envelope_id: str = "") -> str:
+    def send(
+        self, payload: dict[str, Any], *, retry_attempt: int = 0, envelope_id: str = ""
+    ) -> str:
         """Queue an Events API envelope around `payload`; return its envelope_id."""
         envelope_id = envelope_id or str(uuid.uuid4())
         self._outbox.put_nowait(
