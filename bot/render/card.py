@@ -68,15 +68,13 @@ def build_job_card(job: Job, job_id: int, *, now: datetime, project: str = "") -
         blocks.append(section_block(program))
     if job.desc and job.desc.strip():
         blocks.append(context_block(fit(job.desc.strip(), FIELD_LIMIT)))
+    ref = JobRef(job_id=job_id, project=project).to_value()
     blocks.append(
         actions_block(
             BlockId.JOB_ACTIONS,
             [
-                button(
-                    "Refresh",
-                    ActionId.JOB_REFRESH,
-                    JobRef(job_id=job_id, project=project).to_value(),
-                )
+                button("Refresh", ActionId.JOB_REFRESH, ref),
+                button("Plan", ActionId.JOB_PLAN, ref),
             ],
         )
     )

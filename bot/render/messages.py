@@ -101,7 +101,7 @@ def broken_button(command: str) -> Message:
     """Say that a clicked button did not carry a job we can look up."""
     cmd = escape(command)
     return _note(
-        ":thinking_face: That button does not say which job to refresh. "
+        ":thinking_face: That button does not say which job or list it is for. "
         f"Ask for a fresh card with `{cmd} 50320`, or see `{cmd} help`."
     )
 
@@ -181,3 +181,27 @@ def lookup_error(
     code_part = f"{fit(mask_secrets(error.code), 60, render=code)}: " if error.code else ""
     # An unclassified 4xx: asking again would get the same answer, so no retry button.
     return _note(f":warning: The job API refused to show job {job}: {code_part}{detail}{ref}")
+
+
+def list_error(error: errors.JobApiError, *, timeout_s: float) -> Message:
+    """Tell the user why the job list (or a name lookup) could not be read."""
+    request_id = fit(mask_secrets(error.request_id), 100, render=code) if error.request_id else ""
+    ref = f" (request ID {request_id})" if request_id else ""
+    match error:
+        case errors.SignInFailed() | errors.CredentialsRejected() | errors.Forbidden():
+            return _note(
+                ":lock: The job API would not let jobbot read the job list. Ask your jobbot "
+                f"admin to check its credentials; the details are in jobbot's log{ref}."
+            )
+        case errors.ApiTimeout():
+            return _note(
+                f":hourglass: The job API did not answer within {timeout_s:g} s. "
+                "Try again in a moment."
+            )
+        case errors.Throttled() | errors.ApiUnavailable() | errors.BadResponse():
+            return _note(
+                ":construction: The job API could not list jobs right now. Try again in a "
+                f"moment{ref}."
+            )
+    detail = fit(mask_secrets(error.message), 300)
+    return _note(f":warning: The job API refused to list jobs: {detail}{ref}")

@@ -22,3 +22,24 @@ class JobRef(BaseModel):
     def from_value(cls, value: str) -> JobRef:
         """Read back a button's `value`; raises ValueError when it is not ours."""
         return cls.model_validate_json(value)
+
+
+class ListRef(BaseModel):
+    """A page of a job list, stored in its Next/Previous buttons."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    project: str = Field("", max_length=32)
+    statuses: tuple[str, ...] = Field((), max_length=9)
+    name: str | None = Field(None, max_length=300)
+    # bot.jobs.paging.PageRef.encode(): `o40` or `o40c50321f`.
+    page: str = Field("o0", max_length=40)
+
+    def to_value(self) -> str:
+        """Serialise for a button's `value`."""
+        return self.model_dump_json(exclude_defaults=True)
+
+    @classmethod
+    def from_value(cls, value: str) -> ListRef:
+        """Read back a button's `value`; raises ValueError when it is not ours."""
+        return cls.model_validate_json(value)

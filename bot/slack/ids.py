@@ -13,9 +13,14 @@ class ActionId(StrEnum):
     """Block Kit `action_id`s of the buttons on our messages."""
 
     JOB_REFRESH = "job_refresh"
+    JOB_LIST_PAGE = "job_list_page"
+    JOB_SHOW = "job_show"
+    JOB_PLAN = "job_plan"
 
 
 class BlockId(StrEnum):
     """Block IDs we look blocks up by."""
 
     JOB_ACTIONS = "job_actions"
+    LIST_PREVIOUS = "job_list_previous"
+    LIST_NEXT = "job_list_next"

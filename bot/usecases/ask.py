@@ -7,21 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.render import asking as say
-from bot.render.blocks import Message
 from bot.render.messages import invalid_job_id, usage_error
 from bot.usecases import requests as rq
+from bot.usecases.answer import Answer
+from bot.usecases.find_job import find_job
+from bot.usecases.list_jobs import first_page, list_jobs
 from bot.usecases.projects import ChannelDefaults, Project, Projects, UnknownProject
 from bot.usecases.show_job import show_job
+from bot.usecases.show_plan import show_plan
 
-
-@dataclass(frozen=True)
-class Answer:
-    """What to tell the person: a card or list others may see (`ok`), or a note for them."""
-
-    message: Message
-    ok: bool
-    outcome: str
-    job_ids: tuple[int, ...] = ()
+__all__ = ["Answer", "Asking", "answer", "quick_answer"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +97,14 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
                 project.jobs, target.job_id, now=asking.now, project=project.name
             )
             return Answer(result.message, result.ok, result.outcome, (target.job_id,))
+        case rq.FindJob(project=name, name=job_name):
+            return await find_job(await project_for(asking, name), job_name, now=asking.now)
+        case rq.ListJobs(project=name, statuses=words, name=job_name):
+            project = await project_for(asking, name)
+            return await list_jobs(project, first_page(project, words, job_name))
+        case rq.ShowPlan(target=target):
+            project = await project_for(asking, target.project)
+            return await show_plan(project, target.job_id, now=asking.now)
         case rq.UseProject(project=name):
             project = asking.projects.get(name)
             if not asking.channel:
@@ -115,8 +118,8 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
 
 def _describe(request: rq.Request) -> str:
     match request:
-        case rq.WatchJob() | rq.UnwatchJob() | rq.ShowPlan():
-            verb = type(request).__name__.removesuffix("Job").removeprefix("Show").lower()
+        case rq.WatchJob() | rq.UnwatchJob():
+            verb = type(request).__name__.removesuffix("Job").lower()
             target = request.target
             prefix = f"{target.project}:" if target.project else ""
             return f"{verb} {prefix}{target.job_id}"
