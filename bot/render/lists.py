@@ -66,11 +66,14 @@ def list_message(view: PageView, *, title: str) -> Message:
     if view.scanned is not None:
         last = view.first + view.scanned - 1
         where = f"jobs {view.first}-{last}{total}" if view.scanned else f"the list{total}"
-        summary = f"{len(view.jobs)} {title} among {where}"
+        summary = f"{len(view.jobs)} {_counted(title, len(view.jobs))} among {where}"
     elif view.jobs:
         last = view.first + len(view.jobs) - 1
-        shown = f"{view.first}-{last}" if view.first > 1 else str(len(view.jobs))
-        summary = f"{shown}{total} {title}"
+        if view.first == 1 and view.total == len(view.jobs):
+            summary = f"{len(view.jobs)} {_counted(title, len(view.jobs))}"
+        else:
+            shown = f"{view.first}-{last}" if view.first > 1 else str(len(view.jobs))
+            summary = f"{shown}{total} {title}"
     else:
         summary = f"No {title}"
     blocks: list[Block] = [section_block(f"*{fit(summary, 300)}*")]
@@ -86,6 +89,11 @@ def list_message(view: PageView, *, title: str) -> Message:
         following = button("Next", ActionId.JOB_LIST_PAGE, view.next_ref.to_value())
         blocks.append(actions_block(BlockId.LIST_NEXT, [following]))
     return Message(text=fit(summary, 300).replace("*", ""), blocks=blocks)
+
+
+def _counted(title: str, count: int) -> str:
+    """Say `1 running job` but `2 running jobs`."""
+    return title.replace(" jobs", " job", 1) if count == 1 else title
 
 
 def choices_message(heading: str, jobs: Sequence[Job], project: str) -> Message:

@@ -71,7 +71,10 @@ def invalid_job_id(command: str, typed: str) -> Message:
 
 def no_job_ids() -> Message:
     """Say that a message shortcut found nothing that looks like a job ID."""
-    return _note(f":mag: I found no job ID in that message. I recognise {RECOGNISED_FORMS}.")
+    return _note(
+        f":mag: I found no job ID or job name in that message. I recognise {RECOGNISED_FORMS}, "
+        'and names as in `job orders_enrich` or `Flink job "orders_enrich"`.'
+    )
 
 
 def invite_hint(channel_id: str | None, *, direct: bool = False) -> str:

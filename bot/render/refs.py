@@ -33,7 +33,7 @@ class ListRef(BaseModel):
     statuses: tuple[str, ...] = Field((), max_length=9)
     name: str | None = Field(None, max_length=300)
     # bot.jobs.paging.PageRef.encode(): `o40` or `o40c50321f`.
-    page: str = Field("o0", max_length=40)
+    page: str = Field("o0", pattern=r"^o\d{1,9}(?:c\d{1,19}[fb])?$")
 
     def to_value(self) -> str:
         """Serialise for a button's `value`."""

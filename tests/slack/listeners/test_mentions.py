@@ -110,3 +110,12 @@ async def test_an_event_with_a_bad_signature_is_refused(jobbot: Jobbot) -> None:
     await asyncio.sleep(0.2)
     assert posts(jobbot) == []
     assert jobbot.fake_jobs.requests == []
+
+
+async def test_mentions_take_whatever_the_command_takes(jobbot: Jobbot) -> None:
+    jobbot.fake_jobs.add_job(70100, name="orders_enrich", status="job_running_exception")
+    await mention(jobbot, app_mention_body("<@UBOT> list running", event_id="Ev0L1"))
+    await mention(jobbot, app_mention_body("<@UBOT> orders_enrich", event_id="Ev0L2"))
+    await wait_until(lambda: len(posts(jobbot)) == 2)
+    texts = sorted(call.params["text"] for call in posts(jobbot))
+    assert texts == ["1 running job", "Job 70100 orders_enrich: Running exception"]

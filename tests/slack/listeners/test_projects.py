@@ -136,3 +136,20 @@ async def test_single_project_cards_name_no_project(jobbot: Jobbot) -> None:
     assert "one project only" in all_text(answer)
     prefixed = await ask(jobbot, "prod:50320", "single-prefix")
     assert "one project only" in all_text(prefixed)
+
+
+async def test_lists_and_names_go_to_the_project_named(
+    bot: Jobbot, staging_api: FakeJobApi
+) -> None:
+    staging_api.add_job(105, name="staging_etl", status="job_running")
+    staging_api.add_job(106, name="staging_etl_b", status="job_finish")
+    listed = await ask(bot, "list staging running", "staging-list")
+    assert "*1 running job in staging*" in all_text(listed)
+    assert "staging_etl" in all_text(listed)
+    (request,) = staging_api.requests_to("list")
+    assert request.query["status"] == "job_running"
+    found = await ask(bot, "staging:staging_etl", "staging-find")
+    assert found["text"] == "staging: Job 105 staging_etl: Running"
+    assert bot.fake_jobs.requests == []
+    plan = await ask(bot, "plan staging:104", "staging-plan")
+    assert plan["text"] == "Execution plan of job staging:104"
