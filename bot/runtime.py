@@ -52,19 +52,29 @@ class Runtime:
         return health(self.settings)
 
 
+def _job_api(settings: Settings) -> dict[str, Any]:
+    return {
+        "api": settings.api.value,
+        "endpoint": endpoint_for(settings),
+        "sign_in": settings.auth_scheme.value,
+        "configured": True,
+    }
+
+
 def health(settings: Settings) -> dict[str, Any]:
     """Describe the job API configuration for /healthz (no secrets)."""
-    return {
+    described: dict[str, Any] = {
         "status": "ok",
         # Which process answered (behind a load balancer that runs several).
         "pid": os.getpid(),
-        "job_api": {
-            "api": settings.api.value,
-            "endpoint": endpoint_for(settings),
-            "sign_in": settings.auth_scheme.value,
-            "configured": True,
-        },
     }
+    if settings.projects:
+        described["projects"] = {
+            spec.name: _job_api(settings.for_project(spec)) for spec in settings.projects
+        }
+    else:
+        described["job_api"] = _job_api(settings)
+    return described
 
 
 def build_runtime(

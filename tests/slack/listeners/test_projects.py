@@ -153,3 +153,16 @@ async def test_lists_and_names_go_to_the_project_named(
     assert bot.fake_jobs.requests == []
     plan = await ask(bot, "plan staging:104", "staging-plan")
     assert plan["text"] == "Execution plan of job staging:104"
+
+
+async def test_healthz_describes_each_project(bot: Jobbot, staging_api: FakeJobApi) -> None:
+    response = await bot.http.get("/healthz")
+    assert response.status_code == 200
+    projects = response.json()["projects"]
+    assert list(projects) == ["prod", "staging"]
+    assert projects["staging"] == {
+        "api": "dli",
+        "endpoint": staging_api.url,
+        "sign_in": "IAM token",
+        "configured": True,
+    }
