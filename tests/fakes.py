@@ -247,6 +247,7 @@ def slack_entities(typed: str) -> str:
     """Escape typed text as Slack does in a slash command's `text`: `&`, `<`, `>` only."""
     return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
+
 def app_mention_body(
     text: str,
     *,

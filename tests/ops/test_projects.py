@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.ops.projects import ProjectSpec
-from bot.ops.settings import AuthScheme, JobApi, describe_error
+from bot.ops.settings import AuthScheme, JobApi
+from bot.ops.settings_load import describe_error
 from tests.conftest import make_settings
 
 
