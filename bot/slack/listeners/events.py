@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import Message
+from bot.render.text import unescape
 from bot.slack.audit import Audit
 from bot.slack.delivery import post_in_thread
 from bot.slack.deps import Deps
@@ -25,8 +26,8 @@ def mention_request_text(text: str, bot_user_id: str | None) -> str:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
     else:
         text = _LEADING_MENTION.sub(" ", text, count=1)
-    # Slack escapes these three in message text; the parser reads what was typed.
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    # Slack escapes `&`, `<` and `>` in message text; the parser reads what was typed.
+    return unescape(text).strip()
 
 
 async def handle_mention(
