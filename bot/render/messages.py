@@ -35,21 +35,6 @@ def _note(text: str, *, retry_job: int | None = None, project: str = "") -> Mess
     return Message(text=text.replace("*", ""), blocks=blocks)
 
 
-def help_message(command: str, visibility: str = "ephemeral") -> Message:
-    """Explain what jobbot does and how to ask it."""
-    cmd = escape(command)
-    who = "only you see it" if visibility == "ephemeral" else "posted in the channel"
-    text = (
-        f"*{cmd} shows a Flink job's status, timing and configuration.*\n"
-        f"• `{cmd} 50320` or `{cmd} show 50320`: the job card ({who})\n"
-        f"• `{cmd} help`: this help\n"
-        "• On any message, *More actions → Job details* finds the job IDs in it "
-        "(an alert, a log line, a console link) and posts their cards in its thread.\n"
-        "• *Refresh* on a card fetches the job again."
-    )
-    return _note(text)
-
-
 def usage_error(command: str, typed: str) -> Message:
     """Say that what was typed is not a command, quoting it back."""
     shown = fit(typed.strip(), 200, render=code)
