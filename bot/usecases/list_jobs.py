@@ -21,6 +21,8 @@ from bot.usecases.requests import STATUS_WORDS
 
 log = logging.getLogger(__name__)
 
+NAME_LIMIT = 300
+
 
 def _api_statuses(words: tuple[str, ...]) -> tuple[str, ...]:
     found: list[str] = []
@@ -73,4 +75,5 @@ def _neighbour(ref: ListRef, page: PageRef | None) -> ListRef | None:
 
 def first_page(project: Project, words: tuple[str, ...], name: str | None) -> ListRef:
     """Return the reference of a list's first page."""
-    return ListRef(project=project.name, statuses=words, name=name)
+    # Kept whole in the page buttons; no job has a longer name (DLI allows 57 characters).
+    return ListRef(project=project.name, statuses=words, name=name[:NAME_LIMIT] if name else None)

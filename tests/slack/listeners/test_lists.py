@@ -194,3 +194,9 @@ async def test_a_forged_page_button_is_refused(jobbot: Jobbot) -> None:
     assert (await jobbot.post(interactive_body(payload))).status_code == 200
     await wait_until(lambda: bool(jobbot.fake_slack.posts_to("forged")))
     assert "does not say which job or list" in all_text(jobbot.fake_slack.posts_to("forged")[0])
+
+
+async def test_a_list_by_a_very_long_name_is_an_empty_list(jobbot: Jobbot) -> None:
+    message = await listed(jobbot, "list running " + "n" * 3000, "long-name")
+    assert summary(message).startswith("*No running jobs named like")
+    assert "… (cut)" in summary(message)
