@@ -102,7 +102,9 @@ async def handle_list_page(
         ref = ListRef.from_value(action.get("value") or "")
         project = deps.projects.pick(ref.project or None)
     except (ValueError, UnknownProject):
-        sent = await deps.responder.respond(body["response_url"], broken_button(deps.settings.command))
+        sent = await deps.responder.respond(
+            body["response_url"], broken_button(deps.settings.command)
+        )
         audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
     result = await list_jobs(project, ref)

@@ -41,6 +41,7 @@ async def handle_mention(
 ) -> None:
     """Answer a mention in its thread (or start one under it), once per event."""
     await ack()
+    await deps.acks.settled()
     event_id = str(body.get("event_id") or "")
     # Slack redelivers events it did not see acknowledged (over HTTP and Socket Mode alike),
     # possibly to another replica: the database says whether this one was handled already.
