@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AliasChoices,
@@ -15,7 +15,13 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from bot.ops.projects import ProjectSignInSource, ProjectSpec, parse_projects, variable_suffix
+from bot.ops.projects import (
+    ProjectSignInSource,
+    ProjectSpec,
+    parse_projects,
+    project_problems,
+    project_settings,
+)
 
 
 class JobApi(StrEnum):
@@ -169,7 +175,7 @@ class Settings(BaseSettings):
     def job_api_problems(self) -> list[str]:
         """List every problem with the job API settings (none for the demo)."""
         if self.projects:
-            return self._project_problems()
+            return project_problems(self)
         if self.project_sign_in:
             variables = next(iter(self.project_sign_in.values()))
             suffix = next(iter(self.project_sign_in))
@@ -198,44 +204,9 @@ class Settings(BaseSettings):
             problems.append(f"configure exactly one job API sign-in, not {names}")
         return problems
 
-    def _project_problems(self) -> list[str]:
-        """List the problems of JOBBOT_PROJECTS' sign-ins, one line each."""
-        problems = []
-        suffixes = {variable_suffix(spec.name)[2:] for spec in self.projects}
-        for suffix, variables in self.project_sign_in.items():
-            if suffix not in suffixes:
-                problems.append(
-                    f"{next(iter(variables))}__{suffix}: JOBBOT_PROJECTS has no project {suffix!r}"
-                )
-        for spec in self.projects:
-            schemes, half_set = self.for_project(spec)._schemes()
-            problems += [f"project {spec.name!r}: {problem}" for problem in half_set]
-            if len(schemes) != 1 and not half_set:
-                own = self.project_sign_in.get(variable_suffix(spec.name)[2:])
-                where = "its own sign-in variables" if own else "the global sign-in variables"
-                count = "no" if not schemes else "more than one"
-                problems.append(
-                    f"project {spec.name!r}: {count} job API sign-in in {where} "
-                    "(set exactly one of AK/SK, JOBBOT_AUTH_TOKEN or IAM password)"
-                )
-        return problems
-
     def for_project(self, spec: ProjectSpec) -> Settings:
         """Return these settings as one project of JOBBOT_PROJECTS sees them."""
-        update: dict[str, Any] = {
-            "api": JobApi(spec.api),
-            "project_id": spec.project_id,
-            "endpoint": HttpUrl(spec.endpoint) if spec.endpoint else None,
-            "region": spec.region or self.region,
-            "projects": (),
-        }
-        own = self.project_sign_in.get(variable_suffix(spec.name)[2:])
-        if own:
-            for field, env in _SIGN_IN_FIELDS.items():
-                value = own.get(env)
-                plain = field in ("iam_user", "iam_domain") and value is not None
-                update[field] = value.get_secret_value() if plain and value else value
-        return self.model_copy(update=update)
+        return project_settings(self, spec)
 
     def configured_schemes(self) -> list[AuthScheme]:
         """List the sign-in schemes whose variables are set, raising on half-set ones."""
@@ -297,17 +268,6 @@ class Settings(BaseSettings):
         # Validated at construction for cs/dli: exactly one, none half-set.
         return self.configured_schemes()[0]
 
-
-# Sign-in field -> its variable, for the per-project overrides.
-_SIGN_IN_FIELDS = {
-    "ak": "HUAWEICLOUD_SDK_AK",
-    "sk": "HUAWEICLOUD_SDK_SK",
-    "security_token": "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "auth_token": "JOBBOT_AUTH_TOKEN",
-    "iam_user": "JOBBOT_IAM_USER",
-    "iam_password": "JOBBOT_IAM_PASSWORD",
-    "iam_domain": "JOBBOT_IAM_DOMAIN",
-}
 
 # Field name -> the environment variable a user sets, for error messages.
 ENV_NAMES: dict[str, str] = {

@@ -27,6 +27,7 @@ def test_projects_are_read_in_order_with_region_or_endpoint() -> None:
         ProjectSpec("staging", "9f8e7d", "cs", endpoint="https://cs.example.com:8443"),
     )
     prod, staging = (settings.for_project(spec) for spec in settings.projects)
+    assert prod.api is JobApi.DLI  # the enum itself: the client picks its paths by identity
     assert (prod.api, prod.project_id, prod.region, prod.endpoint) == (
         JobApi.DLI,
         "0a1b2c",
