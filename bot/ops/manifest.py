@@ -11,10 +11,20 @@ from bot.slack.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
 # Exactly what the code calls: commands (the slash command and the shortcut), chat:write
-# (chat.postMessage in threads, chat.postEphemeral for refusals), usergroups:read
-# (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS), app_mentions:read (the app_mention
-# event). tests/ops/test_manifest.py checks this against the code.
-BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "app_mentions:read")
+# (chat.postMessage in threads, chat.postEphemeral for refused mentions, chat.update of a
+# watch's parent card), usergroups:read (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS),
+# channels:history and groups:history (conversations.replies: after a crash, look in a watch's
+# thread, public or private, for a reply before posting it again), app_mentions:read (the
+# app_mention event). chat.getPermalink needs none. tests/ops/test_manifest.py checks this
+# against the code.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "usergroups:read",
+    "channels:history",
+    "groups:history",
+    "app_mentions:read",
+)
 # The Events API events the app listens to (each needs its scope above).
 BOT_EVENTS = ("app_mention",)
 # Where the manifest points when no address is given (manifest.yml's too): to be replaced.
@@ -63,7 +73,10 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         slash_command["url"] = request_url
     slash_command.update(
         description="Show a Flink job's status, timing and configuration",
-        usage_hint="JOB_ID | NAME | list [STATUS…] [NAME] | plan JOB_ID | use PROJECT | help",
+        usage_hint=(
+            "JOB_ID | NAME | list [STATUS…] [NAME] | plan JOB_ID | watch JOB_ID | "
+            "unwatch JOB_ID | watching | use PROJECT | help"
+        ),
         should_escape=False,
     )
     interactivity: dict[str, Any] = {"is_enabled": True}

@@ -83,6 +83,13 @@ def missing_project(command: str, projects: Sequence[str]) -> Message:
     )
 
 
+def missing_job_id(command: str, verb: str) -> Message:
+    """Say that `plan`, `watch` or `unwatch` needs exactly one job ID."""
+    cmd, word = escape(command), escape(verb)
+    what = "which job's plan to show" if verb == "plan" else f"which job to {word}"
+    return _note(f":thinking_face: Say {what}, like `{cmd} {word} 50320`.")
+
+
 def project_chosen(project: str, user: str | None) -> Message:
     """Confirm the channel's new default project."""
     who = f" (set by <@{user}>)" if user and user.isalnum() else ""

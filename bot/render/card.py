@@ -23,7 +23,7 @@ from bot.render.labels import (
     run_mode_label,
     status_label,
 )
-from bot.render.refs import JobRef
+from bot.render.refs import JobRef, WatchRef
 from bot.render.resources import (
     checkpoint_path_text,
     resources_text,
@@ -74,6 +74,11 @@ def build_job_card(job: Job, job_id: int, *, now: datetime, project: str = "") -
             BlockId.JOB_ACTIONS,
             [
                 button("Refresh", ActionId.JOB_REFRESH, ref),
+                button(
+                    "Watch",
+                    ActionId.JOB_WATCH,
+                    WatchRef(job_id=job_id, project=project).to_value(),
+                ),
                 button("Plan", ActionId.JOB_PLAN, ref),
             ],
         )

@@ -13,6 +13,7 @@ from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
 from bot.slack.once import MemorySeenEvents, SeenEvents
 from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
+from bot.usecases.watching import Watching
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {
@@ -42,6 +43,7 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
+    watching: Watching | None = None
 
     def __post_init__(self) -> None:
         if self.projects is None:

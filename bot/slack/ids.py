@@ -17,6 +17,9 @@ class ActionId(StrEnum):
     JOB_SHOW = "job_show"
     JOB_PLAN = "job_plan"
 
+    JOB_WATCH = "job_watch"
+    JOB_UNWATCH = "job_unwatch"
+
 
 class BlockId(StrEnum):
     """Block IDs we look blocks up by."""
@@ -24,3 +27,5 @@ class BlockId(StrEnum):
     JOB_ACTIONS = "job_actions"
     LIST_PREVIOUS = "job_list_previous"
     LIST_NEXT = "job_list_next"
+
+    WATCH_ACTIONS = "watch_actions"

@@ -15,8 +15,13 @@ from bot.usecases.list_jobs import first_page, list_jobs
 from bot.usecases.projects import ChannelDefaults, Project, Projects, UnknownProject
 from bot.usecases.show_job import show_job
 from bot.usecases.show_plan import show_plan
+from bot.usecases.watching import Watching
 
 __all__ = ["Answer", "Asking", "answer", "quick_answer"]
+
+
+# Answers one kind of request that this module leaves to another (watching).
+Handler = Callable[["rq.Request", "Asking"], Awaitable[Answer]]
 
 
 @dataclass(frozen=True)
@@ -31,9 +36,9 @@ class Asking:
     user: str | None = None
     channel: str | None = None
     # Answers requests this module does not (watching), once that part is wired in.
-    others: dict[type, Callable[[rq.Request, Asking], Awaitable[Answer]]] = field(
-        default_factory=dict
-    )
+    others: dict[type, Handler] = field(default_factory=dict)
+    # What watching needs (the database, the poller's outbox), when it is wired in.
+    watching: Watching | None = None
 
 
 def quick_answer(
@@ -54,6 +59,8 @@ def quick_answer(
             message = say.unknown_project(request.typed, request.argument, projects)
         case "status":
             message = say.unknown_status(command, typed, request.argument, rq.status_words())
+        case "missing_id":
+            message = say.missing_job_id(command, request.argument)
         case "missing_project":
             message = say.missing_project(command, projects)
         case _:

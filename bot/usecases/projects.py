@@ -63,6 +63,10 @@ class Projects:
             raise UnknownProject(name, self.names)
         return project
 
+    def keyed(self, name: str) -> Project:
+        """Return the project stored under `name`: "" (the single-project setup) is the first."""
+        return self.default if not name else self.get(name)
+
     def is_name(self, word: str) -> bool:
         """Say whether a word is one of the project names."""
         return bool(word) and word.lower() in self._by_name

@@ -106,7 +106,8 @@ class Usage:
 
     `problem` is one of: `unknown` (not a command), `job_id` (`argument` is not a job ID),
     `project` (`argument` names no project), `status` (`argument` is no status word),
-    `missing_project` (`/job use` without a name).
+    `missing_project` (`/job use` without a name), `missing_id` (`plan`, `watch` or `unwatch`,
+    in `argument`, without exactly one job).
     """
 
     typed: str
@@ -160,7 +161,7 @@ def _parse(text: str, projects: set[str]) -> Request:
         return UseProject(_project(rest[0], projects))
     if verb in ("plan", "watch", "unwatch"):
         if len(rest) != 1:
-            raise _Problem("unknown", "")
+            raise _Problem("missing_id", verb)
         target = _target(rest[0], projects)
         if isinstance(target, FindJob):
             raise _Problem("job_id", target.name)

@@ -1,8 +1,8 @@
-"""Slack listeners, one module per kind: commands, shortcuts, actions, events."""
+"""Slack listeners, one module per kind: commands, shortcuts, actions, events, watching."""
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, shortcuts
+from bot.slack.listeners import actions, commands, events, shortcuts, watching
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -11,3 +11,4 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     shortcuts.register(app)
     actions.register(app)
     events.register(app)
+    watching.register(app)

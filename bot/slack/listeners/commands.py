@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.render.text import unescape
+from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
-from bot.usecases.ask import Asking, answer, quick_answer
+from bot.usecases.ask import answer, quick_answer
 from bot.usecases.requests import parse_request
 
 
@@ -33,12 +34,10 @@ async def handle_job_command(
         return
     await ack()
     await deps.acks.settled()
-    asking = Asking(
-        projects=deps.projects,
-        channel_defaults=deps.channel_defaults,
+    asking = asking_for(
+        deps,
         command=name,
         visibility=settings.visibility,
-        now=deps.clock(),
         user=command.get("user_id"),
         channel=command.get("channel_id"),
     )

@@ -10,11 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import Message
 from bot.render.text import unescape
+from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
 from bot.slack.delivery import post_in_thread
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
-from bot.usecases.ask import Asking, answer
+from bot.usecases.ask import answer
 from bot.usecases.requests import parse_request
 
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -52,13 +53,10 @@ async def handle_mention(
     thread_ts = str(event.get("thread_ts") or event.get("ts") or "")
     text = mention_request_text(str(event.get("text") or ""), context.bot_user_id)
     settings = deps.settings
-    asking = Asking(
-        projects=deps.projects,
-        channel_defaults=deps.channel_defaults,
+    asking = asking_for(
+        deps,
         command=settings.command,
-        # A mention is answered where it was written, for everyone in the thread.
         visibility="in_channel",
-        now=deps.clock(),
         user=event.get("user"),
         channel=channel or None,
     )

@@ -11,13 +11,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.messages import invite_hint, no_job_ids, with_hint
+from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
 from bot.slack.delivery import Delivery, post_in_thread, slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.ids import CallbackId
 from bot.slack.listeners.guard import guarded, report_unexpected
 from bot.slack.message_text import message_texts
-from bot.usecases.ask import Answer, Asking, answer
+from bot.usecases.ask import Answer, answer
 from bot.usecases.job_ids import find_job_ids
 from bot.usecases.job_names import find_job_names
 from bot.usecases.requests import FindJob, JobTarget, ShowJob
@@ -52,12 +53,10 @@ async def handle_job_details(
     job_ids = find_job_ids(*texts)
     conversation = shortcut.get("channel") or {}
     channel = str(conversation.get("id") or "")
-    asking = Asking(
-        projects=deps.projects,
-        channel_defaults=deps.channel_defaults,
+    asking = asking_for(
+        deps,
         command=deps.settings.command,
         visibility="in_channel",
-        now=deps.clock(),
         user=(shortcut.get("user") or {}).get("id"),
         channel=channel or None,
     )
