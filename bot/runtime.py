@@ -196,6 +196,7 @@ def build_runtime(
         channels=frozenset(settings.allowed_channels),
         usergroups=frozenset(settings.allowed_usergroups),
     )
+    policy = AccessPolicy(rules, slack, on_slack_error=deps.slack_api_error)
     db = open_database(settings.db)
     stopping = asyncio.Event()
     # Its own client: a Slack call must end well inside a lease (JOBBOT_WATCH_LEASE_S).
@@ -253,7 +254,6 @@ def build_runtime(
             max_per_channel=settings.watch_max_per_channel,
         ),
     )
-    policy = AccessPolicy(rules, slack, on_slack_error=deps.slack_api_error)
     app = (
         create_app(deps, client=slack, policy=policy, socket_mode=socket_mode) if with_app else None
     )
