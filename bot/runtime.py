@@ -30,6 +30,8 @@ from bot.slack.retries import Sleep, slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store.db import Database, open_database
 from bot.store.migrations import current_version, migrate
+from bot.usecases.projects import Project, Projects
+from bot.usecases.stored import StoredChannelDefaults, StoredSeenEvents
 from bot.usecases.watching import Watching
 from bot.watch.outbox import Outbox
 from bot.watch.poller import Poller, PollerConfig
@@ -45,6 +47,8 @@ class Runtime:
     settings: Settings
     jobs: JobsClient
     deps: Deps
+    # One client per project; `jobs` is the first (the default project's).
+    clients: tuple[JobsClient, ...]
     slack: AsyncWebClient
     app: AsyncApp | None
     db: Database
@@ -83,7 +87,8 @@ class Runtime:
     async def aclose(self) -> None:
         """Stop the poller and close every connection pool."""
         await self.stop_polling()
-        await self.jobs.aclose()
+        for client in self.clients:
+            await client.aclose()
         await self.deps.responder.aclose()
         await self.db.aclose()
 
@@ -118,19 +123,29 @@ async def database_health(db: Database) -> dict[str, Any]:
     return {"url": db.shown_url, "reachable": True, "schema_version": version}
 
 
+def _job_api(settings: Settings) -> dict[str, Any]:
+    return {
+        "api": settings.api.value,
+        "endpoint": endpoint_for(settings),
+        "sign_in": settings.auth_scheme.value,
+        "configured": True,
+    }
+
+
 def health(settings: Settings) -> dict[str, Any]:
     """Describe the job API configuration for /healthz (no secrets)."""
-    return {
+    described: dict[str, Any] = {
         "status": "ok",
         # Which process answered (behind a load balancer that runs several).
         "pid": os.getpid(),
-        "job_api": {
-            "api": settings.api.value,
-            "endpoint": endpoint_for(settings),
-            "sign_in": settings.auth_scheme.value,
-            "configured": True,
-        },
     }
+    if settings.projects:
+        described["projects"] = {
+            spec.name: _job_api(settings.for_project(spec)) for spec in settings.projects
+        }
+    else:
+        described["job_api"] = _job_api(settings)
+    return described
 
 
 def build_runtime(
@@ -146,12 +161,23 @@ def build_runtime(
     `job_transport` replaces the job API's network; `sleep` is how Slack retries wait.
     """
     metrics = Metrics()
-    jobs = create_jobs_client(
-        settings,
-        transport=job_transport,
-        observer=metrics,
-        on_token_renewal=metrics.token_renewed,
+    named = [(spec.name, settings.for_project(spec)) for spec in settings.projects]
+    clients = {
+        name: create_jobs_client(
+            project_settings,
+            transport=job_transport,
+            observer=metrics,
+            on_token_renewal=metrics.token_renewed,
+        )
+        for name, project_settings in (named or [("", settings)])
+    }
+    projects = Projects(
+        [
+            Project(name, JobCache(client, ttl_s=settings.cache_ttl_s, observer=metrics))
+            for name, client in clients.items()
+        ]
     )
+    jobs = next(iter(clients.values()))
     token = settings.slack_bot_token
     slack = AsyncWebClient(
         token=token.get_secret_value() if token else None,
@@ -160,7 +186,8 @@ def build_runtime(
     )
     deps = Deps(
         settings=settings,
-        jobs=JobCache(jobs, ttl_s=settings.cache_ttl_s, observer=metrics),
+        jobs=projects.default.jobs,
+        projects=projects,
         responder=Responder(on_refused=metrics.slack_api_error, sleep=sleep),
         metrics=metrics,
     )
@@ -191,8 +218,8 @@ def build_runtime(
         observer=metrics.watch,
     )
     reader = JobReader(
-        lambda project: jobs,
-        lambda project: ClientLister(jobs),
+        lambda project: clients[projects.keyed(project).name],
+        lambda project: ClientLister(clients[projects.keyed(project).name]),
         concurrency=8,
         clock=time.time,
         observer=metrics.watch,
@@ -211,9 +238,12 @@ def build_runtime(
     )
     deps = replace(
         deps,
+        # Shared by every replica: a channel's default project, and the events answered.
+        channel_defaults=StoredChannelDefaults(db),
+        seen_events=StoredSeenEvents(db),
         watching=Watching(
             db=db,
-            jobs=deps.jobs,
+            jobs=lambda project: projects.keyed(project).jobs,
             threads=threads,
             outbox=outbox,
             clock=time.time,
@@ -230,6 +260,7 @@ def build_runtime(
     return Runtime(
         settings=settings,
         jobs=jobs,
+        clients=tuple(clients.values()),
         deps=deps,
         slack=slack,
         app=app,

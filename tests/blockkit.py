@@ -28,16 +28,18 @@ def assert_valid_message(payload: dict[str, Any]) -> None:
     blocks = payload.get("blocks")
     assert isinstance(blocks, list), "blocks must be a list"
     assert 0 < len(blocks) <= MAX_BLOCKS, f"{len(blocks)} blocks (Slack takes 1 to 50)"
-    action_ids: list[str] = []
     for index, block in enumerate(blocks):
         # slack_sdk validates recursively on to_dict(); round-trip equality also catches
         # dropped or unknown keys and empty texts.
         parsed = Block.parse(block)
         assert parsed is not None, f"block {index} is not a block"
         assert parsed.to_dict() == block, f"block {index} does not round-trip"
+        action_ids: list[str] = []
         _check_limits(index, block, action_ids)
-    duplicates = {a for a in action_ids if action_ids.count(a) > 1}
-    assert not duplicates, f"action_ids used more than once: {duplicates}"
+        # Slack: an action_id "should be unique among all other action_ids in the containing
+        # block" (a list's Show buttons, each in its own section, share `job_show`).
+        duplicates = {a for a in action_ids if action_ids.count(a) > 1}
+        assert not duplicates, f"block {index}: action_ids used more than once: {duplicates}"
 
 
 def _check_limits(index: int, block: dict[str, Any], action_ids: list[str]) -> None:
@@ -56,7 +58,8 @@ def _check_limits(index: int, block: dict[str, Any], action_ids: list[str]) -> N
         for field in fields:
             size = len(field["text"])
             assert 0 < size <= MAX_FIELD_TEXT, f"{where}: a field has {size} chars"
-    for element in block.get("elements", []):
+    accessory = block.get("accessory")
+    for element in [*block.get("elements", []), *([accessory] if accessory else [])]:
         if "action_id" in element:
             action_ids.append(element["action_id"])
         if element.get("type") == "button" and "value" in element:

@@ -95,6 +95,9 @@ class FakeSlack(LoopbackServer):
         # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
         self.usergroups_error: str | None = None
         self.usergroups_delay_s = 0.0
+        # Socket Mode: apps.connections.open answers this WebSocket URL to this app token.
+        self.app_token = "xapp-1-A0001-1-test"
+        self.socket_url = ""
         self._ts = 1700000000.000100
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.hold: Callable[[dict[str, Any]], str | None] = lambda params: None
@@ -122,6 +125,11 @@ class FakeSlack(LoopbackServer):
             params = json.loads(raw or b"{}")
         else:
             params = {**dict(request.query), **dict(parse_qsl(raw.decode()))}
+        if method == "apps.connections.open":
+            self.calls.append(SlackCall(method, params, time.monotonic()))
+            if request.headers.get("Authorization") != f"Bearer {self.app_token}":
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": self.socket_url})
         if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
             self.calls.append(SlackCall(method, params, time.monotonic()))
             return web.json_response({"ok": False, "error": "invalid_auth"})
@@ -169,6 +177,9 @@ class FakeSlack(LoopbackServer):
             channel, ts = str(params.get("channel")), str(params.get("message_ts"))
             link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
             return web.json_response({"ok": True, "channel": channel, "permalink": link})
+        if method == "chat.postEphemeral":
+            self._ts += 1
+            return web.json_response({"ok": True, "message_ts": f"{self._ts:.6f}"})
         if method == "usergroups.users.list":
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
@@ -320,6 +331,51 @@ def command_body(
 def slack_entities(typed: str) -> str:
     """Escape typed text as Slack does in a slash command's `text`: `&`, `<`, `>` only."""
     return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def app_mention_body(
+    text: str,
+    *,
+    event_id: str = "Ev0MENTION1",
+    ts: str = "1700000500.000100",
+    thread_ts: str | None = None,
+    channel_id: str = "C0INCIDENT",
+    user_id: str = "U0USER",
+) -> dict[str, Any]:
+    """Return an Events API `event_callback` body for an `app_mention`, as Slack sends it."""
+    event: dict[str, Any] = {
+        "client_msg_id": str(uuid.uuid4()),
+        "type": "app_mention",
+        "text": text,
+        "user": user_id,
+        "ts": ts,
+        "team": "T0001",
+        "channel": channel_id,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {
+        "token": "legacy-verification-token",
+        "team_id": "T0001",
+        "context_team_id": "T0001",
+        "api_app_id": "A0001",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(float(ts)),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": "T0001",
+                "user_id": "UBOT",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-eyJldCI6ImFwcF9tZW50aW9uIn0-{event_id}",
+    }
 
 
 def interactive_body(payload: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ import time
 from slack_sdk.errors import SlackApiError
 
 from bot.jobs import errors
+from bot.jobs.client import JobsClient
 from bot.jobs.masking import mask_secrets
 from bot.jobs.service import endpoint_for
 from bot.ops.logs import RedactSecrets, setup_logging
@@ -20,13 +21,23 @@ PROBE_JOB_ID = 1
 
 
 async def check_job_api(runtime: Runtime) -> list[tuple[bool, str]]:
-    """Look up a job: one line on the sign-in scheme, one on the API itself."""
-    settings = runtime.settings
-    sign_in = f"sign-in ({settings.auth_scheme.value})"
-    api = f"job API ({settings.api.value} at {endpoint_for(settings)})"
+    """Look up a job in each project: one line on its sign-in, one on its API."""
+    specs = runtime.settings.projects
+    if not specs:
+        return await _check_one(runtime.settings, runtime.jobs, "")
+    results: list[tuple[bool, str]] = []
+    for spec, client in zip(specs, runtime.clients, strict=True):
+        settings = runtime.settings.for_project(spec)
+        results += await _check_one(settings, client, f"project {spec.name}: ")
+    return results
+
+
+async def _check_one(settings: Settings, client: JobsClient, label: str) -> list[tuple[bool, str]]:
+    sign_in = f"{label}sign-in ({settings.auth_scheme.value})"
+    api = f"{label}job API ({settings.api.value} at {endpoint_for(settings)})"
     started = time.monotonic()
     try:
-        await runtime.jobs.get_job(PROBE_JOB_ID)
+        await client.get_job(PROBE_JOB_ID)
     except errors.JobNotFound:
         pass
     except errors.JobApiError as error:
@@ -83,7 +94,11 @@ async def check_database(runtime: Runtime) -> tuple[bool, str]:
 async def run_check(settings: Settings) -> int:
     """Print one line per check; exit status 0 only if every check passed."""
     setup_logging(settings.log_format, "ERROR", settings.secret_values())
-    print(f"settings: ok (JOBBOT_API={settings.api.value})")
+    if settings.projects:
+        names = ", ".join(spec.name for spec in settings.projects)
+        print(f"settings: ok (JOBBOT_PROJECTS: {names})")
+    else:
+        print(f"settings: ok (JOBBOT_API={settings.api.value})")
     runtime = build_runtime(settings, with_app=False)
     results = []
     try:

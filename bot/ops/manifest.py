@@ -11,12 +11,22 @@ from bot.slack.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
 # Exactly what the code calls: commands (the slash command and the shortcut), chat:write
-# (chat.postMessage in threads, chat.update of a watch's parent card), usergroups:read
-# (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS), channels:history and groups:history
-# (conversations.replies: after a crash, look in a watch's thread, public or private, for a
-# reply before posting it again). chat.getPermalink needs none. tests/ops/test_manifest.py
-# checks this against the code.
-BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:history", "groups:history")
+# (chat.postMessage in threads, chat.postEphemeral for refused mentions, chat.update of a
+# watch's parent card), usergroups:read (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS),
+# channels:history and groups:history (conversations.replies: after a crash, look in a watch's
+# thread, public or private, for a reply before posting it again), app_mentions:read (the
+# app_mention event). chat.getPermalink needs none. tests/ops/test_manifest.py checks this
+# against the code.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "usergroups:read",
+    "channels:history",
+    "groups:history",
+    "app_mentions:read",
+)
+# The Events API events the app listens to (each needs its scope above).
+BOT_EVENTS = ("app_mention",)
 # Where the manifest points when no address is given (manifest.yml's too): to be replaced.
 PLACEHOLDER_URL = "https://jobbot.example.com"
 
@@ -63,12 +73,18 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         slash_command["url"] = request_url
     slash_command.update(
         description="Show a Flink job's status, timing and configuration",
-        usage_hint="[show] JOB_ID | watch JOB_ID | unwatch JOB_ID | watching | help",
+        usage_hint=(
+            "JOB_ID | NAME | list [STATUS…] [NAME] | plan JOB_ID | watch JOB_ID | "
+            "unwatch JOB_ID | watching | use PROJECT | help"
+        ),
         should_escape=False,
     )
     interactivity: dict[str, Any] = {"is_enabled": True}
+    events: dict[str, Any] = {}
     if request_url is not None:
         interactivity["request_url"] = request_url
+        events["request_url"] = request_url
+    events["bot_events"] = list(BOT_EVENTS)
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -92,6 +108,7 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
+            "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": socket_mode,

@@ -13,8 +13,15 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.ops.projects import (
+    ProjectSignInSource,
+    ProjectSpec,
+    parse_projects,
+    project_problems,
+    project_settings,
+)
 from bot.store.url import database_url
 
 
@@ -103,6 +110,12 @@ class Settings(BaseSettings):
     allowed_users: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERS"))
     allowed_channels: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_CHANNELS"))
     allowed_usergroups: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERGROUPS"))
+    projects: Annotated[tuple[ProjectSpec, ...], NoDecode] = Field(
+        (), validation_alias=_env("JOBBOT_PROJECTS")
+    )
+    # Per-project sign-in: project suffix (`PROD`) -> global variable name -> value.
+    project_sign_in: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
+
     db: str = Field("jobbot.db", validation_alias=_env("JOBBOT_DB"))
     watch_interval_s: float = Field(
         30.0, gt=0, le=3600, validation_alias=_env("JOBBOT_WATCH_INTERVAL_S")
@@ -123,6 +136,26 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Add the per-project sign-in variables, whose names depend on the projects."""
+        overrides = ProjectSignInSource(settings_cls, dotenv_settings, env_settings)
+        return init_settings, env_settings, dotenv_settings, overrides, file_secret_settings
+
+    @field_validator("projects", mode="before")
+    @classmethod
+    def _parse_projects(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_projects(value) if value.strip() else ()
         return value
 
     @field_validator("db", mode="after")
@@ -159,6 +192,12 @@ class Settings(BaseSettings):
 
     def job_api_problems(self) -> list[str]:
         """List every problem with the job API settings (none for the demo)."""
+        if self.projects:
+            return project_problems(self)
+        if self.project_sign_in:
+            variables = next(iter(self.project_sign_in.values()))
+            suffix = next(iter(self.project_sign_in))
+            return [f"{next(iter(variables))}__{suffix}: per-project sign-in needs JOBBOT_PROJECTS"]
         if self.api is JobApi.DEMO:
             return []
         problems = []
@@ -182,6 +221,10 @@ class Settings(BaseSettings):
             names = " and ".join(f"{s.value} ({_SCHEME_VARIABLES[s]})" for s in schemes)
             problems.append(f"configure exactly one job API sign-in, not {names}")
         return problems
+
+    def for_project(self, spec: ProjectSpec) -> Settings:
+        """Return these settings as one project of JOBBOT_PROJECTS sees them."""
+        return project_settings(self, spec)
 
     def configured_schemes(self) -> list[AuthScheme]:
         """List the sign-in schemes whose variables are set, raising on half-set ones."""
@@ -231,6 +274,8 @@ class Settings(BaseSettings):
             self.auth_token,
             self.iam_password,
         ]
+        for variables in self.project_sign_in.values():
+            secrets += list(variables.values())
         found = [s.get_secret_value() for s in secrets if s is not None]
         db_password = database_url(self.db).password
         return [*found, db_password] if db_password else found

@@ -72,7 +72,9 @@ def _all_problems(
     # malformed values at their defaults to run those checks too.
     bad = {str(item["loc"][0]) for item in error.errors() if item.get("loc")}
     defaults = {alias: _FIELD_BY_ENV[alias].default for alias in bad if alias in _FIELD_BY_ENV}
-    if bad and "JOBBOT_API" not in bad:
+    # Which API (or which projects) decides what the cross-field checks ask for: with it
+    # malformed, they would only report settings that do not apply.
+    if bad and not bad & {"JOBBOT_API", "JOBBOT_PROJECTS"}:
         try:
             Settings(**{**overrides, **defaults})
         except ValidationError as rest:
@@ -90,4 +92,6 @@ def _all_problems(
     return _missing(fields, required) + problems
 
 
-_FIELD_BY_ENV = {ENV_NAMES[name]: field for name, field in Settings.model_fields.items()}
+_FIELD_BY_ENV = {
+    ENV_NAMES[name]: field for name, field in Settings.model_fields.items() if name in ENV_NAMES
+}

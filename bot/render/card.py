@@ -50,7 +50,7 @@ def notification_text(job: Job, job_id: int) -> str:
     return fit(f"Job {job_id} {name}: {status_label(job)}", 300)
 
 
-def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
+def build_job_card(job: Job, job_id: int, *, now: datetime, project: str = "") -> Message:
     """Build the card for a job; `now` stands in when the API sent no `current_time`.
 
     The Job model has already masked credential-looking values in every string it holds.
@@ -58,7 +58,7 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
     blocks: list[dict[str, Any]] = [
         header_block(f"{HEALTH_SIGN[job.health]} {job_title(job, job_id)}"),
         section_block(_status_line(job, now)),
-        section_block(None, fields=_summary_fields(job, job_id)),
+        section_block(None, fields=_summary_fields(job, job_id, project)),
     ]
     config = _config_fields(job)
     if config:
@@ -68,16 +68,23 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
         blocks.append(section_block(program))
     if job.desc and job.desc.strip():
         blocks.append(context_block(fit(job.desc.strip(), FIELD_LIMIT)))
+    ref = JobRef(job_id=job_id, project=project).to_value()
     blocks.append(
         actions_block(
             BlockId.JOB_ACTIONS,
             [
-                button("Refresh", ActionId.JOB_REFRESH, JobRef(job_id=job_id).to_value()),
-                button("Watch", ActionId.JOB_WATCH, WatchRef(job_id=job_id).to_value()),
+                button("Refresh", ActionId.JOB_REFRESH, ref),
+                button(
+                    "Watch",
+                    ActionId.JOB_WATCH,
+                    WatchRef(job_id=job_id, project=project).to_value(),
+                ),
+                button("Plan", ActionId.JOB_PLAN, ref),
             ],
         )
     )
-    return Message(text=notification_text(job, job_id), blocks=blocks)
+    text = notification_text(job, job_id)
+    return Message(text=f"{fit(project, 40)}: {text}" if project else text, blocks=blocks)
 
 
 def _status_line(job: Job, now: datetime) -> str:
@@ -94,9 +101,11 @@ def _status_line(job: Job, now: datetime) -> str:
     return fit(line, SECTION_LIMIT, render=lambda s: s)
 
 
-def _summary_fields(job: Job, job_id: int) -> list[str]:
+def _summary_fields(job: Job, job_id: int, project: str) -> list[str]:
     place = "Queue" if job.service == "dli" else "Cluster"
     fields = [field("Job ID", code(str(job_id)))]
+    if project:
+        fields.append(field("Project", code(project)))
     if type_label := job_type_label(job):
         if job.flink_version and job.flink_version.strip():
             type_label += f", Flink {job.flink_version.strip()[:40]}"

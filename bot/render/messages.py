@@ -16,34 +16,23 @@ RECOGNISED_FORMS = (
 )
 
 
-def _note(text: str, *, retry_job: int | None = None) -> Message:
+def _note(text: str, *, retry_job: int | None = None, project: str = "") -> Message:
     blocks = [section_block(text)]
     if retry_job is not None:
         blocks.append(
             actions_block(
                 BlockId.JOB_ACTIONS,
-                [button("Try again", ActionId.JOB_REFRESH, JobRef(job_id=retry_job).to_value())],
+                [
+                    button(
+                        "Try again",
+                        ActionId.JOB_REFRESH,
+                        JobRef(job_id=retry_job, project=project).to_value(),
+                    )
+                ],
             )
         )
     # The notification text is mrkdwn-parsed too; strip our own emphasis, keep it escaped.
     return Message(text=text.replace("*", ""), blocks=blocks)
-
-
-def help_message(command: str, visibility: str = "ephemeral") -> Message:
-    """Explain what jobbot does and how to ask it."""
-    cmd = escape(command)
-    who = "only you see it" if visibility == "ephemeral" else "posted in the channel"
-    text = (
-        f"*{cmd} shows a Flink job's status, timing and configuration.*\n"
-        f"• `{cmd} 50320` or `{cmd} show 50320`: the job card ({who})\n"
-        f"• `{cmd} watch 50320`: post each status change of the job in a thread here, "
-        f"until it ends; `{cmd} unwatch 50320`, `{cmd} watching`\n"
-        f"• `{cmd} help`: this help\n"
-        "• On any message, *More actions → Job details* finds the job IDs in it "
-        "(an alert, a log line, a console link) and posts their cards in its thread.\n"
-        "• *Refresh* on a card fetches the job again."
-    )
-    return _note(text)
 
 
 def usage_error(command: str, typed: str) -> Message:
@@ -67,7 +56,10 @@ def invalid_job_id(command: str, typed: str) -> Message:
 
 def no_job_ids() -> Message:
     """Say that a message shortcut found nothing that looks like a job ID."""
-    return _note(f":mag: I found no job ID in that message. I recognise {RECOGNISED_FORMS}.")
+    return _note(
+        f":mag: I found no job ID or job name in that message. I recognise {RECOGNISED_FORMS}, "
+        'and names as in `job orders_enrich` or `Flink job "orders_enrich"`.'
+    )
 
 
 def invite_hint(channel_id: str | None, *, direct: bool = False) -> str:
@@ -97,7 +89,7 @@ def broken_button(command: str) -> Message:
     """Say that a clicked button did not carry a job we can look up."""
     cmd = escape(command)
     return _note(
-        ":thinking_face: That button does not say which job to refresh. "
+        ":thinking_face: That button does not say which job or list it is for. "
         f"Ask for a fresh card with `{cmd} 50320`, or see `{cmd} help`."
     )
 
@@ -115,9 +107,11 @@ def unexpected_error(correlation_id: str) -> Message:
     )
 
 
-def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) -> Message:
+def lookup_error(
+    error: errors.JobApiError, job_id: int, *, timeout_s: float, project: str = ""
+) -> Message:
     """Tell the user, in plain words, why the job could not be shown and what to do."""
-    job = code(str(job_id))
+    job = code(f"{project}:{job_id}" if project else str(job_id))
     # Codes and request IDs come from the API too: cut and masked like everything else.
     request_id = fit(mask_secrets(error.request_id), 100, render=code) if error.request_id else ""
     ref = f" (request ID {request_id})" if request_id else ""
@@ -148,26 +142,54 @@ def lookup_error(error: errors.JobApiError, job_id: int, *, timeout_s: float) ->
                 f":hourglass: The job API did not answer within {timeout_s:g} s. "
                 f"It may be overloaded: try again in a moment.",
                 retry_job=job_id,
+                project=project,
             )
         case errors.Throttled():
             return _note(
                 ":hourglass: The job API is rate limiting jobbot right now. Try again in a "
                 f"few seconds{ref}.",
                 retry_job=job_id,
+                project=project,
             )
         case errors.ApiUnavailable():
             return _note(
                 ":construction: The job API is unavailable or failing right now. Try again "
                 f"in a moment{ref}.",
                 retry_job=job_id,
+                project=project,
             )
         case errors.BadResponse():
             return _note(
                 ":warning: The job API sent an answer jobbot could not read. Try again; if "
                 f"it keeps happening, tell your jobbot admin{ref}.",
                 retry_job=job_id,
+                project=project,
             )
     detail = fit(mask_secrets(error.message), 300)
     code_part = f"{fit(mask_secrets(error.code), 60, render=code)}: " if error.code else ""
     # An unclassified 4xx: asking again would get the same answer, so no retry button.
     return _note(f":warning: The job API refused to show job {job}: {code_part}{detail}{ref}")
+
+
+def list_error(error: errors.JobApiError, *, timeout_s: float) -> Message:
+    """Tell the user why the job list (or a name lookup) could not be read."""
+    request_id = fit(mask_secrets(error.request_id), 100, render=code) if error.request_id else ""
+    ref = f" (request ID {request_id})" if request_id else ""
+    match error:
+        case errors.SignInFailed() | errors.CredentialsRejected() | errors.Forbidden():
+            return _note(
+                ":lock: The job API would not let jobbot read the job list. Ask your jobbot "
+                f"admin to check its credentials; the details are in jobbot's log{ref}."
+            )
+        case errors.ApiTimeout():
+            return _note(
+                f":hourglass: The job API did not answer within {timeout_s:g} s. "
+                "Try again in a moment."
+            )
+        case errors.Throttled() | errors.ApiUnavailable() | errors.BadResponse():
+            return _note(
+                ":construction: The job API could not list jobs right now. Try again in a "
+                f"moment{ref}."
+            )
+    detail = fit(mask_secrets(error.message), 300)
+    return _note(f":warning: The job API refused to list jobs: {detail}{ref}")

@@ -11,13 +11,36 @@ class JobRef(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     job_id: int = Field(gt=0, lt=10**19)
+    # The project's name with JOBBOT_PROJECTS; empty in the single-project setup.
+    project: str = Field("", max_length=32)
 
     def to_value(self) -> str:
-        """Serialise for a button's `value`."""
-        return self.model_dump_json()
+        """Serialise for a button's `value` (without an empty project, as before projects)."""
+        return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
     def from_value(cls, value: str) -> JobRef:
+        """Read back a button's `value`; raises ValueError when it is not ours."""
+        return cls.model_validate_json(value)
+
+
+class ListRef(BaseModel):
+    """A page of a job list, stored in its Next/Previous buttons."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    project: str = Field("", max_length=32)
+    statuses: tuple[str, ...] = Field((), max_length=9)
+    name: str | None = Field(None, max_length=300)
+    # bot.jobs.paging.PageRef.encode(): `o40` or `o40c50321f`.
+    page: str = Field("o0", pattern=r"^o\d{1,9}(?:c\d{1,19}[fb])?$")
+
+    def to_value(self) -> str:
+        """Serialise for a button's `value`."""
+        return self.model_dump_json(exclude_defaults=True)
+
+    @classmethod
+    def from_value(cls, value: str) -> ListRef:
         """Read back a button's `value`; raises ValueError when it is not ours."""
         return cls.model_validate_json(value)
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render.blocks import Message
 from bot.slack.access import AccessPolicy
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.gate import Gate
 from bot.slack.listeners import register_listeners
+from bot.slack.listeners.events import deny_mention
 from bot.slack.listeners.guard import report_unexpected
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,11 @@ def create_app(
         return await next()
 
     app.middleware(inject_deps)
-    app.middleware(Gate(policy, deps.responder, on_reply=deps.reply_sent))
+
+    async def deny_event(body: dict[str, Any], message: Message) -> None:
+        await deny_mention(client, body, message)
+
+    app.middleware(Gate(policy, deps.responder, on_reply=deps.reply_sent, deny_event=deny_event))
     register_listeners(app, settings.command)
 
     async def handle_error(error: Exception, context: AsyncBoltContext) -> None:

@@ -29,11 +29,18 @@ class RequestInfo:
     def from_body(cls, body: dict[str, Any]) -> RequestInfo:
         """Read who, where and what from any Slack request body."""
         kind = str(body.get("type") or ("slash_command" if "command" in body else "unknown"))
-        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        raw_event = body.get("event")
+        event: dict[str, Any] = raw_event if isinstance(raw_event, dict) else {}
+        user = (
+            body.get("user_id")
+            or (body.get("user") or {}).get("id")
+            or (event.get("user") if isinstance(event.get("user"), str) else None)
+        )
         channel = (
             body.get("channel_id")
             or (body.get("channel") or {}).get("id")
             or (body.get("container") or {}).get("channel_id")
+            or (event.get("channel") if isinstance(event.get("channel"), str) else None)
         )
         if kind == "slash_command":
             what = f"{body.get('command', '')} {body.get('text', '')}".strip()
@@ -42,6 +49,8 @@ class RequestInfo:
         elif kind == "block_actions":
             actions = body.get("actions") or [{}]
             what = f"button {actions[0].get('action_id', '')} {actions[0].get('value', '')}"
+        elif kind == "event_callback":
+            what = f"{event.get('type', 'event')} {str(event.get('text') or '')[:150]}".strip()
         else:
             what = kind
         delivery = body.get("trigger_id") or body.get("event_id")

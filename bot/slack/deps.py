@@ -11,10 +11,17 @@ from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
+from bot.slack.once import MemorySeenEvents, SeenEvents
+from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
 from bot.usecases.watching import Watching
 
 # Slack's payload types, as the metrics name them.
-REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
+REPLY_KINDS = {
+    "slash_command": "command",
+    "message_action": "shortcut",
+    "block_actions": "refresh",
+    "event_callback": "mention",
+}
 
 
 def utc_now() -> datetime:
@@ -29,11 +36,19 @@ class Deps:
     settings: Settings
     jobs: JobCache
     responder: Responder
+    projects: Projects = field(default=None)  # type: ignore[assignment]
+    channel_defaults: ChannelDefaults = field(default_factory=MemoryChannelDefaults)
+    seen_events: SeenEvents = field(default_factory=MemorySeenEvents)
     clock: Callable[[], datetime] = utc_now
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
     watching: Watching | None = None
+
+    def __post_init__(self) -> None:
+        if self.projects is None:
+            # Built with one job cache only (tests, tools): that is the one project.
+            object.__setattr__(self, "projects", Projects([Project("", self.jobs)]))
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -48,6 +48,23 @@ class SeenDeliveries:
         return True
 
 
+def retry_number(request: AsyncBoltRequest) -> int:
+    """Return Slack's retry count: 0 for a first delivery, however it is spelled.
+
+    Over HTTP Slack adds X-Slack-Retry-Num only to retries (1, 2, 3). In Socket Mode every
+    Events API envelope carries `retry_attempt`, 0 on the first delivery, and Bolt passes it
+    on as `x-slack-retry-num: 0`: only a number above 0 is a retry.
+    """
+    value = request.headers.get("x-slack-retry-num")
+    first = value[0] if isinstance(value, list | tuple) and value else value
+    text = str(first or "").strip()
+    return int(text) if text.isdigit() else 0
+
+
+# Says who was refused when the refusal cannot go through a response_url (a mention).
+EventDenial = Callable[[dict[str, Any], Message], Awaitable[None]]
+
+
 def _ack_only(**headers: str) -> BoltResponse:
     return BoltResponse(status=200, body="", headers=dict(headers.items()))
 
@@ -60,8 +77,10 @@ class Gate:
         policy: AccessPolicy,
         responder: Responder,
         on_reply: Callable[[str, float], None] | None = None,
+        deny_event: EventDenial | None = None,
     ) -> None:
         self._policy = policy
+        self._deny_event = deny_event
         self._responder = responder
         self._on_reply = on_reply
         self._seen = SeenDeliveries()
@@ -79,9 +98,10 @@ class Gate:
         info = RequestInfo.from_body(body)
         audit = Audit(info)
         context["audit"] = audit
-        # Slack retries an event it thinks we missed; the first delivery is already being
-        # handled, so a retry must not post or look up a second time.
-        if request.headers.get("x-slack-retry-num"):
+        # Slack retries what it thinks we missed. An event's retry goes on to the listener,
+        # which handles each event_id once across replicas (the first delivery may never
+        # have arrived); anything else retried must not post or look up a second time.
+        if retry_number(request) > 0 and info.kind != "event_callback":
             audit.finish("ignored: Slack retry")
             return _ack_only(**{"X-Slack-No-Retry": "1"})
         if info.delivery_id and not self._seen.first_time(info.delivery_id):
@@ -101,11 +121,11 @@ class Gate:
                 body=json.dumps({"response_type": "ephemeral", **message.as_payload()}),
                 headers={"content-type": "application/json"},
             )
-        if info.response_url:
+        if info.kind == "event_callback" and self._deny_event is not None:
+            self._reply_later(self._deny_mention(body, message, audit, outcome))
+        elif info.response_url:
             # Ack first: a slow or rate-limited response_url must not hold the 3 s ack.
-            task = asyncio.create_task(self._deny(info.response_url, message, audit, outcome))
-            self._replies.add(task)
-            task.add_done_callback(self._reply_done)
+            self._reply_later(self._deny(info.response_url, message, audit, outcome))
         else:
             audit.finish(outcome, replied=False)
         return _ack_only()
@@ -113,6 +133,18 @@ class Gate:
     async def _deny(self, response_url: str, message: Message, audit: Audit, outcome: str) -> None:
         sent = await self._responder.respond(response_url, message)
         audit.finish(sent.outcome(outcome), replied=sent.ok)
+
+    async def _deny_mention(
+        self, body: dict[str, Any], message: Message, audit: Audit, outcome: str
+    ) -> None:
+        assert self._deny_event is not None
+        await self._deny_event(body, message)
+        audit.finish(outcome)
+
+    def _reply_later(self, reply: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(reply)
+        self._replies.add(task)
+        task.add_done_callback(self._reply_done)
 
     def _reply_done(self, task: asyncio.Task[None]) -> None:
         self._replies.discard(task)

@@ -24,7 +24,7 @@ class JobAnswer:
     outcome: str
 
 
-async def show_job(jobs: JobCache, job_id: int, *, now: datetime) -> JobAnswer:
+async def show_job(jobs: JobCache, job_id: int, *, now: datetime, project: str = "") -> JobAnswer:
     """Fetch a job and render its card, or the plain-words error."""
     try:
         job = await jobs.get(job_id)
@@ -34,6 +34,6 @@ async def show_job(jobs: JobCache, job_id: int, *, now: datetime) -> JobAnswer:
             type(error).__name__,
             extra={"job_id": job_id, **error.log_fields()},
         )
-        message = lookup_error(error, job_id, timeout_s=jobs.timeout_s)
+        message = lookup_error(error, job_id, timeout_s=jobs.timeout_s, project=project)
         return JobAnswer(message, ok=False, outcome=type(error).__name__)
-    return JobAnswer(build_job_card(job, job_id, now=now), ok=True, outcome="ok")
+    return JobAnswer(build_job_card(job, job_id, now=now, project=project), ok=True, outcome="ok")

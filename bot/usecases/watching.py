@@ -39,7 +39,8 @@ class Watching:
     """What watching needs: the database, the job API, the chat, the rules."""
 
     db: Database
-    jobs: JobCache
+    # The job cache of each project, by name ("" in the single-project setup).
+    jobs: Callable[[str], JobCache]
     threads: Threads
     outbox: Outbox
     clock: Callable[[], float]
@@ -87,9 +88,9 @@ async def start_watch(
     if count >= w.max_per_channel:
         return WatchAnswer(watch_limit(w.max_per_channel), "limit reached")
     try:
-        job = await w.jobs.get(job_id)
+        job = await w.jobs(project).get(job_id)
     except errors.JobApiError as error:
-        message = lookup_error(error, job_id, timeout_s=w.jobs.timeout_s)
+        message = lookup_error(error, job_id, timeout_s=w.jobs(project).timeout_s, project=project)
         return WatchAnswer(message, type(error).__name__)
     now = w.clock()
     state = initial_state(project, job_id, job, now)

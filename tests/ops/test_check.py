@@ -114,3 +114,31 @@ async def test_check_never_prints_a_secret_the_gateway_echoes(
     assert "APIG.0303" in out
     assert "sts-token-that-must-not-print" not in out
     assert SK not in out
+
+
+async def test_check_tries_each_project_with_its_own_sign_in(
+    fake_jobs, fake_slack, capsys, monkeypatch
+) -> None:
+    staging = FakeJobApi(service="dli")
+    await staging.start()
+    try:
+        fake_jobs.check_auth = TokenCheck(valid={"global-token"})
+        staging.check_auth = TokenCheck(valid={"staging-token"})
+        monkeypatch.setenv("JOBBOT_AUTH_TOKEN__STAGING", "staging-token")
+        status = await run_check(
+            make_settings(
+                SLACK_BOT_TOKEN=BOT_TOKEN,
+                SLACK_API_URL=fake_slack.api_url,
+                JOBBOT_PROJECTS=f"prod=p1@{fake_jobs.url}/cs,staging=p2@{staging.url}/dli",
+                JOBBOT_AUTH_TOKEN="global-token",
+                JOBBOT_TIMEOUT_S=1,
+            )
+        )
+    finally:
+        await staging.stop()
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "settings: ok (JOBBOT_PROJECTS: prod, staging)" in out
+    assert "ok   project prod: sign-in (IAM token): ok" in out
+    assert f"ok   project staging: job API (dli at {staging.url})" in out
+    assert "staging-token" not in out

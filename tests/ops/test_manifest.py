@@ -23,6 +23,7 @@ from bot.runtime import build_runtime
 from bot.slack.ids import ActionId
 from tests.conftest import BOT_TOKEN, PROJECT_ID, SIGNING_SECRET, make_settings
 from tests.fakes import (
+    app_mention_body,
     block_action_payload,
     command_body,
     interactive_body,
@@ -33,11 +34,15 @@ REPO = Path(__file__).parents[2]
 SCHEMA_DIR = Path(__file__).parent / "slack_manifest_schema"
 EXAMPLE_URL = "https://jobbot.example.com"
 
+# The bot scope each Events API event needs (https://api.slack.com/events).
+SCOPES_FOR_EVENT: dict[str, set[str]] = {"app_mention": {"app_mentions:read"}}
+
 # The bot scope each Slack Web API method needs (https://api.slack.com/methods). A method the
 # code starts calling that is missing here fails the scope check until its scope is added.
 SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "auth.test": set(),
     "chat.postMessage": {"chat:write"},
+    "chat.postEphemeral": {"chat:write"},
     "chat.update": {"chat:write"},
     "chat.getPermalink": set(),
     "conversations.replies": {"channels:history", "groups:history"},
@@ -103,6 +108,12 @@ def probes(manifest: dict[str, Any]) -> dict[str, str]:
             payload = {"type": "shortcut", "trigger_id": "1.2.3", "team": {"id": "T0001"}}
         payload["callback_id"] = shortcut["callback_id"]
         bodies[f"shortcut {shortcut['callback_id']}"] = interactive_body(payload)
+    for event_type in (manifest.get("settings", {}).get("event_subscriptions") or {}).get(
+        "bot_events", []
+    ):
+        body = app_mention_body("<@UBOT> help")
+        body["event"]["type"] = event_type
+        bodies[f"event {event_type}"] = json.dumps(body)
     # The manifest has no list of action_ids: the buttons are ours, spelled in bot/slack/ids.py.
     for action_id in ActionId:
         payload = block_action_payload("50320", hook, action_id=action_id.value)
@@ -147,6 +158,9 @@ def scopes_the_code_needs(manifest: dict[str, Any]) -> set[str]:
     features = manifest.get("features", {})
     if features.get("slash_commands") or features.get("shortcuts"):
         needed.add("commands")
+    events = manifest.get("settings", {}).get("event_subscriptions") or {}
+    for event_type in events.get("bot_events", []):
+        needed |= SCOPES_FOR_EVENT[event_type]
     return needed
 
 
@@ -154,13 +168,16 @@ def check_urls(manifest: dict[str, Any], url: str | None) -> None:
     interactivity = manifest["settings"]["interactivity"]
     commands = manifest["features"]["slash_commands"]
     assert interactivity["is_enabled"] is True  # the shortcut and the buttons need it
+    events = manifest["settings"]["event_subscriptions"]
     if url is None:
         assert manifest["settings"]["socket_mode_enabled"] is True
         assert "request_url" not in interactivity
+        assert "request_url" not in events
         assert all("url" not in command for command in commands)
     else:
         assert manifest["settings"]["socket_mode_enabled"] is False
         assert interactivity["request_url"] == f"{url}/slack/events"
+        assert events["request_url"] == f"{url}/slack/events"
         assert [c["url"] for c in commands] == [f"{url}/slack/events"] * len(commands)
 
 
@@ -176,7 +193,7 @@ async def full_check(
         reached = await registered_vs_declared(app, manifest)
     cross_check_listeners(reached, manifest)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == scopes_the_code_needs(manifest)
-    assert len(manifest["oauth_config"]["scopes"]["bot"]) == 5  # no duplicates
+    assert len(manifest["oauth_config"]["scopes"]["bot"]) == 6  # no duplicates
     check_urls(manifest, url)
 
 
@@ -195,6 +212,7 @@ async def test_manifest_yml_passes_the_schema_and_the_cross_checks(
         "commands",
         "chat:write",
         "usergroups:read",
+        "app_mentions:read",
         "channels:history",
         "groups:history",
     }

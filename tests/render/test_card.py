@@ -250,12 +250,13 @@ def test_dli_entrypoint_args_are_masked() -> None:
     assert "--input obs://b/in" in text
 
 
-def test_refresh_and_watch_buttons_carry_the_job_id() -> None:
+def test_refresh_watch_and_plan_buttons_carry_the_job_id() -> None:
     payload = card(seed_job())
     buttons = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_watch"]
+    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_watch", "job_plan"]
     assert JobRef.from_value(buttons[0]["value"]).job_id == 50320
     assert WatchRef.from_value(buttons[1]["value"]) == WatchRef(project="", job_id=50320)
+    assert JobRef.from_value(buttons[2]["value"]).job_id == 50320
 
 
 def test_notification_text_for_the_seed_sample() -> None:

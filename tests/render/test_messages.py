@@ -9,6 +9,7 @@ import pytest
 
 from bot.jobs import errors
 from bot.render import messages
+from bot.render.asking import help_text
 from bot.render.blocks import Message
 from bot.render.refs import JobRef
 from tests.blockkit import assert_no_unescaped_control, assert_valid_message
@@ -76,9 +77,10 @@ def test_error_kinds_cover_the_documented_tree() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_is_valid_and_names_the_command(command: str) -> None:
-    payload = check(messages.help_message(command))
+    payload = check(help_text(command, "ephemeral", ("prod", "<!here>")))
     assert f"`{command} 50320`" in payload["blocks"][0]["text"]["text"]
     assert "help" in payload["text"]
+    assert "`&lt;!here&gt;`" in payload["blocks"][0]["text"]["text"]
 
 
 @pytest.mark.parametrize("typed", ["/job frobnicate", *HOSTILE])

@@ -1,4 +1,4 @@
-"""The slash command: `/job ID`, `/job show ID`, `/job help`, and the watch subcommands."""
+"""The slash command: `/job ID`, `/job NAME`, `/job list …`, `/job plan ID`, `/job use …`."""
 
 from __future__ import annotations
 
@@ -6,66 +6,44 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.render.blocks import Message
-from bot.render.messages import help_message, invalid_job_id, usage_error
 from bot.render.text import unescape
+from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
-from bot.slack.listeners.watching import (
-    WATCH_WORDS,
-    WatchRequest,
-    answer_watch_command,
-    parse_watch,
-)
-from bot.usecases.job_ids import parse_job_id
-from bot.usecases.show_job import show_job
-
-
-def parse_command(
-    command: str, text: str, visibility: str = "ephemeral"
-) -> int | WatchRequest | Message:
-    """Read the command's text (as typed, unescaped): a job ID, a watch subcommand, or a reply."""
-    words = text.split()
-    if not words or (len(words) == 1 and words[0].lower() == "help"):
-        return help_message(command, visibility)
-    if words[0].lower() in WATCH_WORDS:
-        return parse_watch(command, words)
-    if len(words) == 2 and words[0].lower() == "show":
-        argument = words[1]
-    elif len(words) == 1:
-        argument = words[0]
-    else:
-        return usage_error(command, f"{command} {text}")
-    job_id = parse_job_id(argument)
-    return job_id if job_id is not None else invalid_job_id(command, argument)
+from bot.usecases.ask import answer, quick_answer
+from bot.usecases.requests import parse_request
 
 
 async def handle_job_command(
     ack: AsyncAck, command: dict[str, Any], deps: Deps, audit: Audit
 ) -> None:
-    """Answer `/job`: help and usage errors at once, the card after the lookup."""
-    parsed = parse_command(
-        command.get("command") or deps.settings.command,
-        # Quoted back as typed: the messages escape it themselves, once.
-        unescape(command.get("text", "")),
-        deps.settings.visibility,
+    """Answer `/job`: help and usage errors at once, everything else after the ack."""
+    settings = deps.settings
+    name = command.get("command") or settings.command
+    # Read as typed: Slack's escaping undone; the messages escape it themselves, once.
+    request = parse_request(unescape(command.get("text", "")), deps.projects.names)
+    quick = quick_answer(
+        request, command=name, visibility=settings.visibility, projects=deps.projects.names
     )
-    if isinstance(parsed, Message):
+    if quick is not None:
         # Answered in the acknowledgement itself: instant, and it spends no response_url use.
-        await ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")
-        audit.finish("usage")
+        message = quick.message
+        await ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+        audit.finish(quick.outcome)
         return
     await ack()
     await deps.acks.settled()
-    if isinstance(parsed, WatchRequest):
-        if parsed.job_id:
-            audit.job_ids.append(parsed.job_id)
-        await answer_watch_command(parsed, command, deps, audit)
-        return
-    audit.job_ids.append(parsed)
-    result = await show_job(deps.jobs, parsed, now=deps.clock())
-    visibility = deps.settings.visibility if result.ok else "ephemeral"
+    asking = asking_for(
+        deps,
+        command=name,
+        visibility=settings.visibility,
+        user=command.get("user_id"),
+        channel=command.get("channel_id"),
+    )
+    result = await answer(request, asking)
+    audit.job_ids.extend(result.job_ids)
+    visibility = settings.visibility if result.ok else "ephemeral"
     sent = await deps.responder.respond(
         command["response_url"], result.message, response_type=visibility
     )

@@ -11,14 +11,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.messages import invite_hint, no_job_ids, with_hint
+from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
 from bot.slack.delivery import Delivery, post_in_thread, slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.ids import CallbackId
 from bot.slack.listeners.guard import guarded, report_unexpected
 from bot.slack.message_text import message_texts
+from bot.usecases.ask import Answer, answer
 from bot.usecases.job_ids import find_job_ids
-from bot.usecases.show_job import JobAnswer, show_job
+from bot.usecases.job_names import find_job_names
+from bot.usecases.requests import FindJob, JobTarget, ShowJob
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +49,32 @@ async def handle_job_details(
     await deps.acks.settled()
     message = shortcut.get("message") or {}
     response_url = shortcut["response_url"]
-    job_ids = find_job_ids(*message_texts(message))
-    if not job_ids:
+    texts = message_texts(message)
+    job_ids = find_job_ids(*texts)
+    conversation = shortcut.get("channel") or {}
+    channel = str(conversation.get("id") or "")
+    asking = asking_for(
+        deps,
+        command=deps.settings.command,
+        visibility="in_channel",
+        user=(shortcut.get("user") or {}).get("id"),
+        channel=channel or None,
+    )
+    # An alert that gives no job ID may still name the job: look the names up instead.
+    names = [] if job_ids else find_job_names("\n".join(texts))
+    if not job_ids and not names:
         sent = await deps.responder.respond(response_url, no_job_ids())
         audit.finish(sent.outcome("no job ID found"), replied=sent.ok)
         return
     audit.job_ids.extend(job_ids)
-    results = await asyncio.gather(
-        *(show_job(deps.jobs, job_id, now=deps.clock()) for job_id in job_ids)
+    results: list[Answer] = list(
+        await asyncio.gather(
+            *(answer(ShowJob(JobTarget(None, job_id)), asking) for job_id in job_ids),
+            *(answer(FindJob(None, name), asking) for name in names),
+        )
     )
-    conversation = shortcut.get("channel") or {}
-    channel = str(conversation.get("id") or "")
     thread_ts = str(message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"))
-    private: list[JobAnswer] = [result for result in results if not result.ok]
+    private: list[Answer] = [result for result in results if not result.ok]
     for index, result in enumerate(results):
         if not result.ok:
             continue

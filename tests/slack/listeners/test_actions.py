@@ -38,7 +38,7 @@ async def test_refresh_fetches_the_job_again_and_replaces_the_card(bot: Jobbot) 
     await wait_until(lambda: bool(bot.fake_slack.posts_to("cmd")))
     card = bot.fake_slack.posts_to("cmd")[0]
     assert "Running" in card["blocks"][1]["text"]["text"]
-    refresh, watch = buttons(card)
+    refresh, watch, _plan = buttons(card)
     assert refresh["action_id"] == "job_refresh"
     assert watch["action_id"] == "job_watch"
 

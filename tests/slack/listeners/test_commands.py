@@ -73,11 +73,11 @@ async def test_empty_command_and_help_answer_usage_in_the_ack_itself(
 
 
 async def test_unknown_words_are_a_usage_error_quoting_what_was_typed(jobbot: Jobbot) -> None:
-    response = await jobbot.post(command_body("foo bar", jobbot.fake_slack.hook_url("typo")))
+    response = await jobbot.post(command_body("help foo bar", jobbot.fake_slack.hook_url("typo")))
     assert response.status_code == 200
     body = response.json()
     assert body["response_type"] == "ephemeral"
-    assert "`/job foo bar`" in body["blocks"][0]["text"]["text"]
+    assert "`/job help foo bar`" in body["blocks"][0]["text"]["text"]
     assert "/job help" in body["text"]
     await asyncio.sleep(0.2)
     assert jobbot.fake_jobs.requests == []
@@ -93,12 +93,19 @@ def test_typed_text_goes_on_the_wire_as_slack_sends_it() -> None:
     ("typed", "shown"),
     [
         # What the user typed, and how the mrkdwn quoting it reads (Slack shows it as typed).
-        ("<oops> now", "`/job &lt;oops&gt; now`"),
-        ("<!channel> now", "`/job &lt;!channel&gt; now`"),
-        ("<@U0BOSS> <!subteam^S0OPS> x", "`/job &lt;@U0BOSS&gt; &lt;!subteam^S0OPS&gt; x`"),
-        ("<https://evil.example|click> me", "`/job &lt;https://evil.example|click&gt; me`"),
-        ("a & b", "`/job a &amp; b`"),
-        ("&lt; is typed", "`/job &amp;lt; is typed`"),
+        # (`help` first: anything else that is not a command would be a job name.)
+        ("help <oops> now", "`/job help &lt;oops&gt; now`"),
+        ("help <!channel> now", "`/job help &lt;!channel&gt; now`"),
+        (
+            "help <@U0BOSS> <!subteam^S0OPS> x",
+            "`/job help &lt;@U0BOSS&gt; &lt;!subteam^S0OPS&gt; x`",
+        ),
+        (
+            "help <https://evil.example|click> me",
+            "`/job help &lt;https://evil.example|click&gt; me`",
+        ),
+        ("help a & b", "`/job help a &amp; b`"),
+        ("help &lt; is typed", "`/job help &amp;lt; is typed`"),
     ],
 )
 async def test_a_usage_error_quotes_exactly_what_was_typed_and_pings_no_one(
@@ -116,7 +123,11 @@ async def test_a_usage_error_quotes_exactly_what_was_typed_and_pings_no_one(
 
 @pytest.mark.parametrize(
     ("typed", "shown"),
-    [("<oops>", "`&lt;oops&gt;`"), ("show <50320>", "`&lt;50320&gt;`"), ("1&2", "`1&amp;2`")],
+    [
+        ("plan <oops>", "`&lt;oops&gt;`"),
+        ("plan <50320>", "`&lt;50320&gt;`"),
+        ("plan 1&2", "`1&amp;2`"),
+    ],
 )
 async def test_an_invalid_job_id_is_quoted_exactly_as_typed(
     jobbot: Jobbot, typed: str, shown: str
@@ -127,7 +138,7 @@ async def test_an_invalid_job_id_is_quoted_exactly_as_typed(
     assert "&amp;lt;" not in text
 
 
-@pytest.mark.parametrize("argument", ["abc", "-5", "0", "12345678901234567890", "show abc"])
+@pytest.mark.parametrize("argument", ["0", "12345678901234567890", "plan abc", "plan 0"])
 async def test_an_argument_that_is_not_a_job_id_is_answered_at_once(
     jobbot: Jobbot, argument: str
 ) -> None:
@@ -135,7 +146,7 @@ async def test_an_argument_that_is_not_a_job_id_is_answered_at_once(
     assert response.status_code == 200
     body = response.json()
     assert body["response_type"] == "ephemeral"
-    shown = argument.removeprefix("show ")
+    shown = argument.removeprefix("plan ")
     assert f"`{shown}` is not a job ID" in body["blocks"][0]["text"]["text"]
     await asyncio.sleep(0.2)
     assert jobbot.fake_jobs.requests == []
@@ -164,7 +175,7 @@ async def test_in_channel_visibility_shares_cards_but_keeps_errors_private(
     failing = await card_for(bot, "61000", "failing")
     assert failing["response_type"] == "ephemeral"
 
-    for text in ("help", "abc", "foo bar"):
+    for text in ("help", "0", "help foo bar", "list bogus running"):
         response = await bot.post(command_body(text, bot.fake_slack.hook_url("instant")))
         assert response.json()["response_type"] == "ephemeral"
 

@@ -253,7 +253,7 @@ async def test_a_message_without_job_ids_gets_a_note_on_the_recognised_forms(
     await wait_until(lambda: bool(jobbot.fake_slack.posts_to("none")))
     [note] = jobbot.fake_slack.posts_to("none")
     assert note["response_type"] == "ephemeral"
-    assert "found no job ID" in note["text"]
+    assert "found no job ID or job name" in note["text"]
     for form in ("`job 50320`", "`job_id=50320`", "`jobId: 50320`", "`/jobs/detail/50320`"):
         assert form in note["blocks"][0]["text"]["text"]
     assert jobbot.fake_jobs.requests == []
