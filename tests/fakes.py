@@ -73,6 +73,9 @@ class FakeSlack(LoopbackServer):
     `hook_status`/`hook_error` answer response_url posts (Slack: 404 `expired_url`, ...) and
     `throttle_hooks = n` answers the next n of them with 429 + Retry-After. `sleep` is the
     clock jobbot's Slack retries wait on in tests: it records each wait and returns at once.
+    Views live in `views` (id -> view, with Slack's `id` and `hash`), Home tabs in `homes`
+    (user -> view); `trigger()` issues a trigger_id that views.open takes for 3 s, as Slack
+    does; `member_of[user]` lists the channels users.conversations answers for a user.
     """
 
     def __init__(self, bot_token: str = "xoxb-test-token") -> None:
@@ -91,6 +94,12 @@ class FakeSlack(LoopbackServer):
         # Set to Slack's error code (`missing_scope`) to refuse every usergroups.users.list.
         self.usergroups_error: str | None = None
         self.usergroups_delay_s = 0.0
+        self.views: dict[str, dict[str, Any]] = {}
+        self.homes: dict[str, dict[str, Any]] = {}
+        self.member_of: dict[str, list[str]] = {}
+        self.permalink_error: str | None = None
+        self._triggers: dict[str, float] = {}
+        self._ids = itertools.count(1)
         self._ts = 1700000000.000100
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/hooks/{hook}", self._hook)
@@ -145,10 +154,67 @@ class FakeSlack(LoopbackServer):
                 return web.json_response({"ok": False, "error": self.refuse[channel]})
             self._ts += 1
             return web.json_response({"ok": True, "channel": channel, "ts": f"{self._ts:.6f}"})
+        if method in VIEW_METHODS:
+            return web.json_response(self._view_call(method, params))
+        if method == "chat.getPermalink":
+            if self.permalink_error:
+                return web.json_response({"ok": False, "error": self.permalink_error})
+            channel, ts = str(params.get("channel")), str(params.get("message_ts"))
+            link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            return web.json_response({"ok": True, "channel": channel, "permalink": link})
+        if method == "users.conversations":
+            return web.json_response(self._conversations(params))
         if method == "usergroups.users.list":
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
         return web.json_response({"ok": True})
+
+    def trigger(self) -> str:
+        """Issue a trigger_id, as Slack does with each interaction (good for 3 s)."""
+        trigger_id = new_trigger_id()
+        self._triggers[trigger_id] = time.monotonic()
+        return trigger_id
+
+    def view_calls(self) -> list[tuple[str, dict[str, Any]]]:
+        """Return (method, view) for each views.* call, in order."""
+        return [
+            (call.method, _json_param(call.params.get("view")))
+            for call in self.calls
+            if call.method in VIEW_METHODS
+        ]
+
+    def _view_call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        view = _json_param(params.get("view"))
+        if method in {"views.open", "views.push"}:
+            issued = self._triggers.get(str(params.get("trigger_id")))
+            if issued is None or time.monotonic() - issued > TRIGGER_LIFE_S:
+                return {"ok": False, "error": "expired_trigger_id"}
+            view_id = f"V{next(self._ids):08d}"
+        elif method == "views.update":
+            view_id = str(params.get("view_id") or "")
+            if view_id not in self.views:
+                return {"ok": False, "error": "not_found"}
+            if params.get("hash") and params["hash"] != self.views[view_id]["hash"]:
+                return {"ok": False, "error": "hash_conflict"}
+        else:  # views.publish
+            view_id = f"VHOME{params.get('user_id')}"
+        stored = {**view, "id": view_id, "hash": f"h{next(self._ids)}"}
+        if method == "views.publish":
+            self.homes[str(params.get("user_id"))] = stored
+        self.views[view_id] = stored
+        return {"ok": True, "view": stored}
+
+    def _conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        channels = self.member_of.get(str(params.get("user")), [])
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = channels[start : start + limit]
+        more = start + limit < len(channels)
+        return {
+            "ok": True,
+            "channels": [{"id": channel, "is_member": True} for channel in page],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def usergroup_answer(self, usergroup: str) -> dict[str, Any]:
         if self.usergroups_error is not None:
@@ -176,6 +242,19 @@ class FakeSlack(LoopbackServer):
         if self.hook_status >= 400:
             return web.Response(text=self.hook_error, status=self.hook_status)
         return web.Response(text="ok", status=self.hook_status)
+
+
+# Slack: a trigger_id "expires after 3 seconds"; views.open after that fails.
+TRIGGER_LIFE_S = 3.0
+VIEW_METHODS = {"views.open", "views.push", "views.update", "views.publish"}
+
+
+def _json_param(value: Any) -> dict[str, Any]:
+    # slack_sdk sends views as JSON bodies; a form-encoded call carries them as a JSON string.
+    if isinstance(value, str):
+        parsed = json.loads(value)
+        return parsed if isinstance(parsed, dict) else {}
+    return dict(value or {})
 
 
 def new_trigger_id() -> str:

@@ -50,8 +50,10 @@ def notification_text(job: Job, job_id: int) -> str:
     return fit(f"Job {job_id} {name}: {status_label(job)}", 300)
 
 
-def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
+def build_job_card(job: Job, job_id: int, *, now: datetime, shareable: bool = False) -> Message:
     """Build the card for a job; `now` stands in when the API sent no `current_time`.
+
+    `shareable` adds Share, for cards only the person who asked can see.
 
     The Job model has already masked credential-looking values in every string it holds.
     """
@@ -68,12 +70,13 @@ def build_job_card(job: Job, job_id: int, *, now: datetime) -> Message:
         blocks.append(section_block(program))
     if job.desc and job.desc.strip():
         blocks.append(context_block(fit(job.desc.strip(), FIELD_LIMIT)))
-    blocks.append(
-        actions_block(
-            BlockId.JOB_ACTIONS,
-            [button("Refresh", ActionId.JOB_REFRESH, JobRef(job_id=job_id).to_value())],
-        )
-    )
+    ref = JobRef(job_id=job_id).to_value()
+    actions = [
+        button("Refresh", ActionId.JOB_REFRESH, ref),
+    ]
+    if shareable:
+        actions.append(button("Share", ActionId.JOB_SHARE, ref))
+    blocks.append(actions_block(BlockId.JOB_ACTIONS, actions))
     return Message(text=notification_text(job, job_id), blocks=blocks)
 
 

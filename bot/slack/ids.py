@@ -7,15 +7,33 @@ class CallbackId(StrEnum):
     """Shortcut callback IDs (the manifest's `shortcuts[].callback_id`)."""
 
     JOB_DETAILS = "job_details"
+    JOB_LOOKUP = "job_lookup"
+
+
+class ViewId(StrEnum):
+    """Callback IDs of the modals we open."""
+
+    JOB_LOOKUP = "job_lookup_view"
+    JOB_MORE = "job_more_view"
 
 
 class ActionId(StrEnum):
-    """Block Kit `action_id`s of the buttons on our messages."""
+    """Block Kit `action_id`s of the buttons and menus on our messages and views."""
 
     JOB_REFRESH = "job_refresh"
+    JOB_SHARE = "job_share"
 
 
 class BlockId(StrEnum):
     """Block IDs we look blocks up by."""
 
     JOB_ACTIONS = "job_actions"
+    LOOKUP_INPUT = "job_lookup_input"
+    LOOKUP_SHARE = "job_lookup_share"
+    NOTICE = "job_notice"
+
+
+class InputId(StrEnum):
+    """`action_id`s of the inputs inside modals (they send no action of their own)."""
+
+    LOOKUP_QUERY = "job_lookup_query"

@@ -38,6 +38,7 @@ EXAMPLE_URL = "https://jobbot.example.com"
 SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "auth.test": set(),
     "chat.postMessage": {"chat:write"},
+    "chat.getPermalink": set(),
     "usergroups.users.list": {"usergroups:read"},
 }
 

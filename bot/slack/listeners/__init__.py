@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, shortcuts
+from bot.slack.listeners import actions, commands, share, shortcuts
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -10,3 +10,4 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     commands.register(app, command)
     shortcuts.register(app)
     actions.register(app)
+    share.register(app)

@@ -29,8 +29,8 @@ async def handle_refresh(
         audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
     audit.job_ids.append(job_id)
-    result = await show_job(deps.jobs, job_id, now=deps.clock())
     shared_card = not (body.get("container") or {}).get("is_ephemeral", False)
+    result = await show_job(deps.jobs, job_id, now=deps.clock(), shareable=not shared_card)
     if result.ok or not shared_card:
         sent = await deps.responder.respond(response_url, result.message, replace_original=True)
     else:

@@ -49,8 +49,11 @@ async def handle_job_command(
     await ack()
     await deps.acks.settled()
     audit.job_ids.append(parsed)
-    result = await show_job(deps.jobs, parsed, now=deps.clock())
-    visibility = deps.settings.visibility if result.ok else "ephemeral"
+    visibility = deps.settings.visibility
+    result = await show_job(
+        deps.jobs, parsed, now=deps.clock(), shareable=visibility == "ephemeral"
+    )
+    visibility = visibility if result.ok else "ephemeral"
     sent = await deps.responder.respond(
         command["response_url"], result.message, response_type=visibility
     )
