@@ -747,3 +747,35 @@ def _route(service: str, path: str) -> tuple[str | None, int | None]:
 def _job_id_from_path(service: str, path: str) -> int | None:
     kind, job_id = _route(service, path)
     return job_id if kind == "job" else None
+
+
+def view_action_payload(
+    value: str,
+    action_id: str,
+    view: dict[str, Any],
+    *,
+    trigger_id: str,
+    user_id: str = "U0USER",
+    state: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return a `block_actions` payload for a click inside a modal (`view` as Slack holds it)."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0001", "domain": "acme"},
+        "user": {"id": user_id, "username": "oncall", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": view["id"]},
+        "trigger_id": trigger_id,
+        "view": {**view, "state": {"values": state or {}}},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "job_actions",
+                "text": {"type": "plain_text", "text": "Button", "emoji": True},
+                "value": value,
+                "action_ts": "1700000401.000600",
+            }
+        ],
+    }

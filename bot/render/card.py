@@ -73,6 +73,7 @@ def build_job_card(job: Job, job_id: int, *, now: datetime, shareable: bool = Fa
     ref = JobRef(job_id=job_id).to_value()
     actions = [
         button("Refresh", ActionId.JOB_REFRESH, ref),
+        button("Details", ActionId.JOB_MORE, ref),
     ]
     if shareable:
         actions.append(button("Share", ActionId.JOB_SHARE, ref))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from pydantic import BaseModel, ConfigDict, Field
 
 # A project name as JOBBOT_PROJECTS spells it: short, no spaces or markup.
@@ -21,7 +23,7 @@ class JobRef(BaseModel):
         return self.model_dump_json(exclude_none=True)
 
     @classmethod
-    def from_value(cls, value: str) -> JobRef:
+    def from_value(cls, value: str) -> Self:
         """Read back a button's `value`; raises ValueError when it is not ours."""
         return cls.model_validate_json(value)
 

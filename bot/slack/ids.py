@@ -22,12 +22,16 @@ class ActionId(StrEnum):
 
     JOB_REFRESH = "job_refresh"
     JOB_SHARE = "job_share"
+    JOB_MORE = "job_more"
+    JOB_MORE_PREVIOUS = "job_more_previous"
+    JOB_MORE_NEXT = "job_more_next"
 
 
 class BlockId(StrEnum):
     """Block IDs we look blocks up by."""
 
     JOB_ACTIONS = "job_actions"
+    DETAILS_PAGES = "job_more_pages"
     LOOKUP_INPUT = "job_lookup_input"
     LOOKUP_SHARE = "job_lookup_share"
     NOTICE = "job_notice"

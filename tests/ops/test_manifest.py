@@ -39,6 +39,10 @@ SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "auth.test": set(),
     "chat.postMessage": {"chat:write"},
     "chat.getPermalink": set(),
+    "views.open": set(),
+    "views.push": set(),
+    "views.update": set(),
+    "views.publish": set(),
     "usergroups.users.list": {"usergroups:read"},
 }
 

@@ -253,7 +253,7 @@ def test_dli_entrypoint_args_are_masked() -> None:
 def test_the_refresh_button_carries_the_job_id() -> None:
     payload = card(seed_job())
     buttons = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == ["job_refresh"]
+    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_more"]
     assert {JobRef.from_value(b["value"]).job_id for b in buttons} == {50320}
 
 
@@ -261,7 +261,7 @@ def test_a_shareable_card_has_share_too() -> None:
     job = seed_job()
     payload = build_job_card(job, 50320, now=NOW, shareable=True).as_payload()
     buttons = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_share"]
+    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_more", "job_share"]
 
 
 def test_notification_text_for_the_seed_sample() -> None:

@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, share, shortcuts
+from bot.slack.listeners import actions, commands, details, share, shortcuts
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -11,3 +11,4 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     shortcuts.register(app)
     actions.register(app)
     share.register(app)
+    details.register(app)
