@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.jobs.models import Job
+from bot.jobs.plan import ExecutionPlan
 from bot.render.blocks import Block, Message, actions_block, button, context_block, section_block
 from bot.render.card import job_title
 from bot.render.config import config_fields
 from bot.render.labels import HEALTH_EMOJI, status_label
 from bot.render.refs import PageRef
-from bot.render.text import code, code_block, escape, fit
+from bot.render.text import code, code_block, duration, escape, fit
 from bot.render.views import View, header, loading_view, modal
 from bot.slack.ids import ActionId, BlockId, ViewId
 
@@ -21,6 +22,7 @@ PAGE_CHARS = 12_000
 PAGE_BLOCKS = 40
 MAX_PAGES = 50
 CHUNK_LIMIT = 2_900
+PLAN_STEPS = 15
 
 
 def broken_details(command: str) -> Message:
@@ -123,7 +125,7 @@ def _overview(job: Job, job_id: int) -> list[Block]:
         blocks += [
             section_block(None, fields=fields[i : i + 10]) for i in range(0, len(fields), 10)
         ]
-    checkpoint = job.config.get("checkpoint_path")
+    checkpoint = job.checkpoint_path or job.config.get("checkpoint_path")
     savepoint = job.savepoint_path or job.config.get("savepoint_path")
     blocks += [
         header("Checkpoints and savepoints"),
@@ -211,3 +213,27 @@ def _longest_prefix(line: str, limit: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def plan_summary(plan: ExecutionPlan | None) -> list[str]:
+    """Summarise an execution plan in a few mrkdwn lines (empty when there is none)."""
+    if plan is None or plan.is_empty:
+        return []
+    lines = []
+    if plan.state:
+        lines.append(f"*Flink state* {escape(plan.state.title())}")
+    if plan.flink_job_id:
+        lines.append(f"*Flink job ID* {fit(plan.flink_job_id, 100, render=code)}")
+    if plan.duration_ms:
+        lines.append(f"*Running for* {escape(duration(plan.duration_ms / 1000))}")
+    if plan.steps:
+        lines.append(f"*Operators* {len(plan.steps)}")
+        for step in plan.steps[:PLAN_STEPS]:
+            name = fit(step.name or step.kind or step.id or "?", 150)
+            parallel = f" (parallelism {step.parallelism})" if step.parallelism else ""
+            lines.append(f"• {name}{parallel}")
+        if len(plan.steps) > PLAN_STEPS:
+            lines.append(f"… and {len(plan.steps) - PLAN_STEPS} more")
+    if plan.raw:
+        lines.append(fit(plan.raw, 1500, render=code))
+    return lines

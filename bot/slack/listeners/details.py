@@ -9,14 +9,20 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.render.details import broken_details, details_error, details_loading, details_view
+from bot.render.details import (
+    broken_details,
+    details_error,
+    details_loading,
+    details_view,
+    plan_summary,
+)
 from bot.render.refs import PageRef
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
-from bot.usecases.show_job import show_job
+from bot.usecases.job_details import job_details
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +88,10 @@ async def fill(
     client: AsyncWebClient, deps: Deps, ref: PageRef, view_id: str, view_hash: str | None
 ) -> str:
     """Fetch the job and put its details (or why there are none) in the modal."""
-    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    found = await job_details(deps.jobs, ref.job_id, now=deps.clock())
+    result = found.answer
     if result.job is not None:
-        shown = details_view(result.job, ref)
+        shown = details_view(result.job, ref, plan=plan_summary(found.plan))
     else:
         shown = details_error(ref, result.message)
     try:

@@ -75,6 +75,9 @@ async def test_details_open_at_once_while_the_job_api_is_slow(bot: Jobbot, audit
     assert "my_job_001" in text
     assert "Configuration" in text
     assert details["title"]["text"] == "Job 50320"
+    # The execution plan, fetched alongside the job, is summarised.
+    assert "Execution plan" in text
+    assert "*Operators*" in text
     await audits.settled(1)
 
 
