@@ -175,6 +175,11 @@ class FakeSlack(LoopbackServer):
         self._triggers[trigger_id] = time.monotonic()
         return trigger_id
 
+    def acked_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """Replace a view as Slack does on `response_action: update`; return it as held."""
+        self.views[view_id] = {**view, "id": view_id, "hash": f"h{next(self._ids)}"}
+        return self.views[view_id]
+
     def view_calls(self) -> list[tuple[str, dict[str, Any]]]:
         """Return (method, view) for each views.* call, in order."""
         return [
@@ -778,4 +783,37 @@ def view_action_payload(
                 "action_ts": "1700000401.000600",
             }
         ],
+    }
+
+
+def global_shortcut_payload(
+    *, trigger_id: str, callback_id: str = "job_lookup", user_id: str = "U0USER"
+) -> dict[str, Any]:
+    """Return a global shortcut (`shortcut`) payload: no channel, no response_url."""
+    return {
+        "type": "shortcut",
+        "token": "legacy-verification-token",
+        "action_ts": "1700000500.000700",
+        "team": {"id": "T0001", "domain": "acme"},
+        "user": {"id": user_id, "username": "oncall", "team_id": "T0001"},
+        "is_enterprise_install": False,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+    }
+
+
+def view_submission_payload(
+    view: dict[str, Any], values: dict[str, Any], *, user_id: str = "U0USER"
+) -> dict[str, Any]:
+    """Return a `view_submission` payload for a modal (`view` as Slack holds it)."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "acme"},
+        "user": {"id": user_id, "username": "oncall", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "trigger_id": new_trigger_id(),
+        "view": {**view, "state": {"values": values}},
+        "response_urls": [],
+        "is_enterprise_install": False,
     }

@@ -26,10 +26,17 @@ LONG_DESCRIPTION = (
     " button. jobbot never mentions anyone, masks credentials found in job arguments and SQL,"
     " and keeps its replies private unless you ask otherwise."
 )
+# callback_id -> (name, type, description); a shortcut's name is at most 24 characters.
 SHORTCUTS = {
     CallbackId.JOB_DETAILS: (
         "Job details",
+        "message",
         "Post the cards of the jobs this message mentions in its thread",
+    ),
+    CallbackId.JOB_LOOKUP: (
+        "Look up a job",
+        "global",
+        "Look a Flink job up by ID or name and see its card, to share or watch",
     ),
 }
 
@@ -80,11 +87,11 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
             "shortcuts": [
                 {
                     "name": name,
-                    "type": "message",
+                    "type": kind,
                     "callback_id": callback_id.value,
                     "description": description,
                 }
-                for callback_id, (name, description) in SHORTCUTS.items()
+                for callback_id, (name, kind, description) in SHORTCUTS.items()
             ],
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},

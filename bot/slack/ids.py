@@ -25,6 +25,8 @@ class ActionId(StrEnum):
     JOB_MORE = "job_more"
     JOB_MORE_PREVIOUS = "job_more_previous"
     JOB_MORE_NEXT = "job_more_next"
+    LOOKUP_OPEN = "job_lookup_open"
+    LOOKUP_CHANNEL = "job_lookup_channel"
 
 
 class BlockId(StrEnum):

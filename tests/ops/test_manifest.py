@@ -20,13 +20,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.__main__ import main
 from bot.ops.manifest import build_manifest, events_url
 from bot.runtime import build_runtime
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, CallbackId, ViewId
 from tests.conftest import BOT_TOKEN, PROJECT_ID, SIGNING_SECRET, make_settings
 from tests.fakes import (
     block_action_payload,
     command_body,
     interactive_body,
     message_shortcut_payload,
+    view_submission_payload,
 )
 
 REPO = Path(__file__).parents[2]
@@ -109,6 +110,12 @@ def probes(manifest: dict[str, Any]) -> dict[str, str]:
     for action_id in ActionId:
         payload = block_action_payload("50320", hook, action_id=action_id.value)
         bodies[f"action {action_id.value}"] = interactive_body(payload)
+    # Nor of modals: the lookup window is the one whose submission comes back to us.
+    if any(s["callback_id"] == CallbackId.JOB_LOOKUP for s in features.get("shortcuts", [])):
+        submission = view_submission_payload(
+            {"id": "V1", "type": "modal", "callback_id": ViewId.JOB_LOOKUP.value}, {}
+        )
+        bodies[f"view {ViewId.JOB_LOOKUP.value}"] = interactive_body(submission)
     return bodies
 
 

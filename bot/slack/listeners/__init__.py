@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, details, share, shortcuts
+from bot.slack.listeners import actions, commands, details, lookup, share, shortcuts
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -12,3 +12,4 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     actions.register(app)
     share.register(app)
     details.register(app)
+    lookup.register(app)

@@ -14,6 +14,7 @@ from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
+from bot.slack.listeners.lookup import share_from_lookup
 from bot.slack.sharing import NotShared, message_link, post_shared
 from bot.usecases.show_job import show_job
 
@@ -29,6 +30,9 @@ async def handle_share(
     """Post a fresh card in the channel, then turn the private copy into a link to it."""
     await ack()
     container = body.get("container") or {}
+    if container.get("type") == "view":
+        await share_from_lookup(body, action, client, deps, audit)
+        return
     response_url = body["response_url"]
     try:
         ref = JobRef.from_value(action.get("value") or "")
