@@ -40,11 +40,12 @@ async def handle_more(
     try:
         ref = PageRef.from_value(action.get("value") or "")
     except ValueError:
-        if body.get("response_url"):
-            await deps.responder.respond(
-                body["response_url"], broken_details(deps.settings.command)
-            )
-        audit.finish("bad button value")
+        if not body.get("response_url"):
+            audit.finish("bad button value")
+            return
+        note = broken_details(deps.settings.command)
+        sent = await deps.responder.respond(body["response_url"], note)
+        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
     audit.job_ids.append(ref.job_id)
     # The trigger_id lives 3 s and the job API may take longer: open the modal first.

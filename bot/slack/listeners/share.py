@@ -33,16 +33,17 @@ async def handle_share(
     if container.get("type") == "view":
         await share_from_lookup(body, action, client, deps, audit)
         return
+    await deps.acks.settled()
     response_url = body["response_url"]
     try:
         ref = JobRef.from_value(action.get("value") or "")
     except ValueError:
-        await deps.responder.respond(response_url, broken_share(deps.settings.command))
-        audit.finish("bad button value")
+        sent = await deps.responder.respond(response_url, broken_share(deps.settings.command))
+        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
     if not container.get("is_ephemeral"):
-        await deps.responder.respond(response_url, not_shareable())
-        audit.finish("already shared")
+        sent = await deps.responder.respond(response_url, not_shareable())
+        audit.finish(sent.outcome("already shared"), replied=sent.ok)
         return
     audit.job_ids.append(ref.job_id)
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
@@ -50,18 +51,18 @@ async def handle_share(
     # The channel sees the job as it is now, not as it was when the private card was made.
     result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
     if not result.ok or result.job is None:
-        await deps.responder.respond(response_url, result.message)
-        audit.finish(f"not shared: {result.outcome}")
+        sent = await deps.responder.respond(response_url, result.message)
+        audit.finish(sent.outcome(f"not shared: {result.outcome}"), replied=sent.ok)
         return
     posted = await post_shared(client, deps, channel, shared_card(result.message, user))
     if isinstance(posted, NotShared):
-        await deps.responder.respond(response_url, posted.message)
-        audit.finish(posted.outcome)
+        sent = await deps.responder.respond(response_url, posted.message)
+        audit.finish(sent.outcome(posted.outcome), replied=sent.ok)
         return
     link = await message_link(client, channel, posted)
     note = shared_note(ref.job_id, job_title(result.job, ref.job_id), channel, link)
-    await deps.responder.respond(response_url, note, replace_original=True)
-    audit.finish("shared")
+    sent = await deps.responder.respond(response_url, note, replace_original=True)
+    audit.finish(sent.outcome("shared"), replied=sent.ok)
 
 
 def register(app: AsyncApp) -> None:
