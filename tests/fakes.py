@@ -817,3 +817,29 @@ def view_submission_payload(
         "response_urls": [],
         "is_enterprise_install": False,
     }
+
+
+def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
+    """Return an Events API request body (JSON) carrying one event."""
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+        }
+    )
+
+
+def home_opened_event(user_id: str = "U0USER", tab: str = "home") -> dict[str, Any]:
+    """Return an `app_home_opened` event, as Slack sends it when a person opens the app."""
+    return {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": "D0APPDM",
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }

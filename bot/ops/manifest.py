@@ -10,10 +10,14 @@ import yaml
 from bot.slack.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
-# Exactly what the code calls: commands (the slash command and the shortcut), chat:write
-# (chat.postMessage in threads), usergroups:read (usergroups.users.list for
-# JOBBOT_ALLOWED_USERGROUPS). tests/test_manifest.py checks this against the code.
-BOT_SCOPES = ("commands", "chat:write", "usergroups:read")
+# Exactly what the code calls: commands (the slash command and the shortcuts), chat:write
+# (chat.postMessage in threads and for Share), usergroups:read (usergroups.users.list for
+# JOBBOT_ALLOWED_USERGROUPS), channels:read and groups:read (users.conversations: the public
+# and private channels a person is in, for the watches on their Home tab).
+# chat.getPermalink and views.* need no scope. tests/ops/test_manifest.py checks this.
+BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:read", "groups:read")
+# Events jobbot subscribes to (Home tab: app_home_opened needs no scope of its own).
+BOT_EVENTS = ("app_home_opened",)
 # Where the manifest points when no address is given (manifest.yml's too): to be replaced.
 PLACEHOLDER_URL = "https://jobbot.example.com"
 
@@ -71,8 +75,11 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         should_escape=False,
     )
     interactivity: dict[str, Any] = {"is_enabled": True}
+    events: dict[str, Any] = {}
     if request_url is not None:
         interactivity["request_url"] = request_url
+        events["request_url"] = request_url
+    events["bot_events"] = list(BOT_EVENTS)
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -82,6 +89,11 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
             "long_description": LONG_DESCRIPTION.format(command=command),
         },
         "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": False,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": "jobbot", "always_online": True},
             "slash_commands": [slash_command],
             "shortcuts": [
@@ -96,6 +108,7 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
+            "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": socket_mode,

@@ -35,6 +35,12 @@ class RequestInfo:
             or (body.get("channel") or {}).get("id")
             or (body.get("container") or {}).get("channel_id")
         )
+        event = body.get("event") if kind == "event_callback" else None
+        if isinstance(event, dict):
+            user = user or event.get("user")
+            # The Home tab is no channel (its `channel` is the app's direct message).
+            if event.get("type") != "app_home_opened":
+                channel = channel or event.get("channel")
         if kind == "slash_command":
             what = f"{body.get('command', '')} {body.get('text', '')}".strip()
         elif kind == "message_action":
@@ -42,6 +48,8 @@ class RequestInfo:
         elif kind == "block_actions":
             actions = body.get("actions") or [{}]
             what = f"button {actions[0].get('action_id', '')} {actions[0].get('value', '')}"
+        elif isinstance(event, dict):
+            what = f"event {event.get('type', '')}"
         else:
             what = kind
         delivery = body.get("trigger_id") or body.get("event_id")

@@ -11,6 +11,8 @@ from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
+from bot.slack.memberships import ChannelMemberships
+from bot.usecases.home import HomeSource
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
@@ -32,6 +34,10 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
+    # The channels each person is in, for the Home tab (cached users.conversations answers).
+    memberships: ChannelMemberships = field(default_factory=ChannelMemberships)
+    # Where the Home tab reads watches and recent lookups (the database).
+    home: HomeSource | None = None
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""

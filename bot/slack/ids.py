@@ -34,6 +34,7 @@ class BlockId(StrEnum):
 
     JOB_ACTIONS = "job_actions"
     DETAILS_PAGES = "job_more_pages"
+    HOME_ACTIONS = "job_home_actions"
     LOOKUP_INPUT = "job_lookup_input"
     LOOKUP_SHARE = "job_lookup_share"
     NOTICE = "job_notice"

@@ -25,6 +25,7 @@ from tests.conftest import BOT_TOKEN, PROJECT_ID, SIGNING_SECRET, make_settings
 from tests.fakes import (
     block_action_payload,
     command_body,
+    event_body,
     interactive_body,
     message_shortcut_payload,
     view_submission_payload,
@@ -45,6 +46,7 @@ SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "views.update": set(),
     "views.publish": set(),
     "usergroups.users.list": {"usergroups:read"},
+    "users.conversations": {"channels:read", "groups:read"},
 }
 
 
@@ -110,6 +112,9 @@ def probes(manifest: dict[str, Any]) -> dict[str, str]:
     for action_id in ActionId:
         payload = block_action_payload("50320", hook, action_id=action_id.value)
         bodies[f"action {action_id.value}"] = interactive_body(payload)
+    for event in manifest.get("settings", {}).get("event_subscriptions", {}).get("bot_events", []):
+        event_payload = {"type": event, "user": "U0USER", "tab": "home", "channel": "D0APPDM"}
+        bodies[f"event {event}"] = event_body(event_payload)
     # Nor of modals: the lookup window is the one whose submission comes back to us.
     if any(s["callback_id"] == CallbackId.JOB_LOOKUP for s in features.get("shortcuts", [])):
         submission = view_submission_payload(
@@ -162,14 +167,20 @@ def scopes_the_code_needs(manifest: dict[str, Any]) -> set[str]:
 def check_urls(manifest: dict[str, Any], url: str | None) -> None:
     interactivity = manifest["settings"]["interactivity"]
     commands = manifest["features"]["slash_commands"]
+    events = manifest["settings"]["event_subscriptions"]
     assert interactivity["is_enabled"] is True  # the shortcut and the buttons need it
+    # The Home tab needs its event, and the tab itself.
+    assert "app_home_opened" in events["bot_events"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     if url is None:
         assert manifest["settings"]["socket_mode_enabled"] is True
         assert "request_url" not in interactivity
+        assert "request_url" not in events
         assert all("url" not in command for command in commands)
     else:
         assert manifest["settings"]["socket_mode_enabled"] is False
         assert interactivity["request_url"] == f"{url}/slack/events"
+        assert events["request_url"] == f"{url}/slack/events"
         assert [c["url"] for c in commands] == [f"{url}/slack/events"] * len(commands)
 
 
@@ -185,7 +196,8 @@ async def full_check(
         reached = await registered_vs_declared(app, manifest)
     cross_check_listeners(reached, manifest)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == scopes_the_code_needs(manifest)
-    assert len(manifest["oauth_config"]["scopes"]["bot"]) == 3  # no duplicates
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert len(scopes) == len(set(scopes))  # no duplicates
     check_urls(manifest, url)
 
 
@@ -204,6 +216,8 @@ async def test_manifest_yml_passes_the_schema_and_the_cross_checks(
         "commands",
         "chat:write",
         "usergroups:read",
+        "channels:read",
+        "groups:read",
     }
 
 

@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, details, lookup, share, shortcuts
+from bot.slack.listeners import actions, commands, details, home, lookup, share, shortcuts
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -13,3 +13,4 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     share.register(app)
     details.register(app)
     lookup.register(app)
+    home.register(app)

@@ -1,0 +1,91 @@
+"""The Home tab (`app_home_opened`), end to end through jobbot's real server and fake Slack."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.blockkit import assert_valid_view
+from tests.conftest import Jobbot
+from tests.fakes import (
+    block_action_payload,
+    event_body,
+    home_opened_event,
+    interactive_body,
+    wait_until,
+)
+from tests.slack.listeners.conftest import StartJobbot
+from tests.slack.listeners.support import Audits
+
+
+@pytest.fixture
+def audits(caplog: pytest.LogCaptureFixture) -> Audits:
+    return Audits(caplog)
+
+
+@pytest.fixture
+async def bot(start_bot: StartJobbot) -> Jobbot:
+    return await start_bot()
+
+
+async def open_home(bot: Jobbot, user: str = "U0USER", tab: str = "home") -> None:
+    body = event_body(home_opened_event(user, tab))
+    response = await bot.post(body, **{"Content-Type": "application/json"})
+    assert response.status_code == 200
+
+
+async def test_home_without_watches_shows_the_how_to_and_costs_no_job_api_request(
+    bot: Jobbot, audits: Audits
+) -> None:
+    bot.fake_slack.member_of["U0USER"] = ["C0INCIDENT"]
+    await open_home(bot)
+    await audits.settled(1)
+    home = bot.fake_slack.homes["U0USER"]
+    assert_valid_view(home)
+    text = json.dumps(home)
+    assert "You are not watching any job" in text
+    assert "Look up a job" in text
+    assert bot.fake_jobs.requests == []
+
+
+async def test_channels_are_read_once_for_several_views(bot: Jobbot, audits: Audits) -> None:
+    bot.fake_slack.member_of["U0USER"] = [f"C0CHAN{n}" for n in range(450)]
+    await open_home(bot)
+    await open_home(bot)
+    await audits.settled(2)
+    calls = bot.fake_slack.calls_to("users.conversations")
+    # 450 channels are three pages of 200, read once: the second view uses the cache.
+    assert len(calls) == 3
+    assert {c.params["user"] for c in calls} == {"U0USER"}
+    assert len(bot.fake_slack.calls_to("views.publish")) == 2
+
+
+async def test_the_messages_tab_is_left_alone(bot: Jobbot, audits: Audits) -> None:
+    await open_home(bot, tab="messages")
+    await audits.settled(1)
+    assert bot.fake_slack.calls_to("views.publish") == []
+
+
+async def test_look_up_a_job_opens_the_lookup_window(bot: Jobbot, audits: Audits) -> None:
+    payload = block_action_payload(
+        "lookup",
+        bot.fake_slack.hook_url("home"),
+        action_id="job_lookup_open",
+        trigger_id=bot.fake_slack.trigger(),
+    )
+    payload["container"] = {"type": "view", "view_id": "VHOMEU0USER"}
+    assert (await bot.post(interactive_body(payload))).status_code == 200
+    await wait_until(lambda: bool(bot.fake_slack.calls_to("views.open")))
+    await audits.settled(1)
+    [(_, window)] = bot.fake_slack.view_calls()
+    assert window["callback_id"] == "job_lookup_view"
+
+
+async def test_home_opens_for_an_allowed_person_with_an_allow_list(
+    start_bot: StartJobbot, audits: Audits
+) -> None:
+    bot = await start_bot(JOBBOT_ALLOWED_USERS="U0USER", JOBBOT_ALLOWED_CHANNELS="C0INCIDENT")
+    await open_home(bot)
+    await audits.settled(1)
+    assert "U0USER" in bot.fake_slack.homes
