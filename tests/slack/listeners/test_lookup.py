@@ -221,3 +221,31 @@ async def test_share_into_a_channel_jobbot_is_not_enabled_in_posts_nothing(
     assert "not enabled in <#C0ELSEWHERE>" in json.dumps(shown)
     assert bot.fake_slack.calls_to("chat.postMessage") == []
     await asyncio.sleep(0)
+
+
+async def test_a_slow_lookup_of_a_missing_job_says_so_in_the_window(
+    bot: Jobbot, audits: Audits
+) -> None:
+    window = await open_window(bot)
+    bot.fake_jobs.latency_s = 2.0
+    answer = (await submit(bot, window, "777")).json()
+    assert answer["response_action"] == "update"
+    await audits.settled(2)
+    [(_, shown)] = [c for c in bot.fake_slack.view_calls() if c[0] == "views.update"]
+    assert_valid_view(shown)
+    assert "No such job" in json.dumps(shown)
+    [block] = [b for b in shown["blocks"] if b["type"] == "input"]
+    assert block["element"]["initial_value"] == "777"
+
+
+async def test_details_from_the_window_opens_on_top_of_it(bot: Jobbot, audits: Audits) -> None:
+    window = await shown_card(bot)
+    payload = view_action_payload(
+        json.dumps({"job_id": 50320}), "job_more", window, trigger_id=bot.fake_slack.trigger()
+    )
+    assert (await bot.post(interactive_body(payload))).status_code == 200
+    await audits.settled(3)
+    assert len(bot.fake_slack.calls_to("views.push")) == 1
+    [(_, details)] = [c for c in bot.fake_slack.view_calls() if c[0] == "views.update"]
+    assert_valid_view(details)
+    assert details["callback_id"] == "job_more_view"
