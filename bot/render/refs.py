@@ -6,9 +6,6 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# A project name as JOBBOT_PROJECTS spells it: short, no spaces or markup.
-PROJECT_PATTERN = r"^[A-Za-z0-9_.\-]{1,40}$"
-
 
 class JobRef(BaseModel):
     """The job a card shows, stored in its buttons (and its project, when there are several)."""
@@ -16,11 +13,12 @@ class JobRef(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     job_id: int = Field(gt=0, lt=10**19)
-    project: str | None = Field(None, pattern=PROJECT_PATTERN)
+    # The project's name with JOBBOT_PROJECTS; empty in the single-project setup.
+    project: str = Field("", max_length=32)
 
     def to_value(self) -> str:
-        """Serialise for a button's `value`."""
-        return self.model_dump_json(exclude_none=True)
+        """Serialise for a button's `value` (without an empty project, as before projects)."""
+        return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
     def from_value(cls, value: str) -> Self:

@@ -109,7 +109,7 @@ async def test_not_in_the_channel_gives_the_invite_hint_and_keeps_the_card(bot: 
         '{"job_id": "50320; DROP"}',
         '{"job_id": 10000000000000000000}',
         '{"job": 50320}',
-        '{"job_id": 50320, "project": "<!channel>"}',
+        '{"job_id": 50320, "project": "' + "p" * 33 + '"}',
     ],
 )
 async def test_a_forged_value_gets_a_short_answer_and_nothing_is_posted(
