@@ -11,11 +11,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.render.blocks import context_block, section_block
+from bot.render.blocks import Block, context_block, section_block
 from bot.render.lookup import lookup_loading, lookup_view, notice_blocks
 from bot.render.refs import JobRef
 from bot.render.share import channel_link, shared_card
 from bot.render.text import code, fit
+from bot.render.views import View
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
@@ -109,8 +110,8 @@ def _typed(view: dict[str, Any]) -> str:
 
 
 def _answer_view(
-    typed: str, job_id: int, result: JobAnswer, *, notice: list[Any] | None = None
-) -> Any:
+    typed: str, job_id: int, result: JobAnswer, *, notice: list[Block] | None = None
+) -> View:
     if not result.ok:
         return lookup_view(typed, notice=notice_blocks(result.message))
     ref = JobRef(job_id=job_id)
@@ -137,10 +138,15 @@ async def share_from_lookup(
         return
     audit.job_ids.append(ref.job_id)
     result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
-    if not channel or not result.ok:
+    if not result.ok:
+        # The job cannot be read now: the window says why, and nothing is posted.
+        await _update(client, deps, view, _answer_view(typed, ref.job_id, result))
+        audit.finish(f"not shared: {result.outcome}")
+        return
+    if not channel:
         note = [context_block(":point_down: Choose a channel to share the card in, then Share.")]
         await _update(client, deps, view, _answer_view(typed, ref.job_id, result, notice=note))
-        audit.finish("no channel chosen" if result.ok else f"not shared: {result.outcome}")
+        audit.finish("no channel chosen")
         return
     allowed = deps.settings.allowed_channels
     if allowed and channel not in allowed:
@@ -172,7 +178,7 @@ def _chosen_channel(view: dict[str, Any]) -> str | None:
     return str(chosen) if chosen else None
 
 
-async def _update(client: AsyncWebClient, deps: Deps, view: dict[str, Any], shown: Any) -> None:
+async def _update(client: AsyncWebClient, deps: Deps, view: dict[str, Any], shown: View) -> None:
     try:
         await client.views_update(view_id=str(view.get("id")), hash=view.get("hash"), view=shown)
     except SlackApiError as error:

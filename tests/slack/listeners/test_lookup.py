@@ -249,3 +249,14 @@ async def test_details_from_the_window_opens_on_top_of_it(bot: Jobbot, audits: A
     [(_, details)] = [c for c in bot.fake_slack.view_calls() if c[0] == "views.update"]
     assert_valid_view(details)
     assert details["callback_id"] == "job_more_view"
+
+
+async def test_share_of_a_job_that_is_gone_says_why_and_posts_nothing(
+    bot: Jobbot, audits: Audits
+) -> None:
+    window = await shown_card(bot)
+    del bot.fake_jobs.jobs[50320]
+    await click_share(bot, window, CHANNEL)
+    shown = await window_after_share(bot, audits)
+    assert "`50320` was not found" in json.dumps(shown)
+    assert bot.fake_slack.calls_to("chat.postMessage") == []
