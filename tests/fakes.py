@@ -98,6 +98,7 @@ class FakeSlack(LoopbackServer):
         self.homes: dict[str, dict[str, Any]] = {}
         self.member_of: dict[str, list[str]] = {}
         self.permalink_error: str | None = None
+        self.conversations_error: str | None = None
         self._triggers: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._ts = 1700000000.000100
@@ -210,6 +211,8 @@ class FakeSlack(LoopbackServer):
         return {"ok": True, "view": stored}
 
     def _conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.conversations_error:
+            return {"ok": False, "error": self.conversations_error}
         channels = self.member_of.get(str(params.get("user")), [])
         start = int(params.get("cursor") or 0)
         limit = int(params.get("limit") or 100)

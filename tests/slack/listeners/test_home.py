@@ -89,3 +89,15 @@ async def test_home_opens_for_an_allowed_person_with_an_allow_list(
     await open_home(bot)
     await audits.settled(1)
     assert "U0USER" in bot.fake_slack.homes
+
+
+async def test_home_is_published_when_slack_will_not_list_the_channels(
+    bot: Jobbot, audits: Audits
+) -> None:
+    bot.fake_slack.conversations_error = "missing_scope"
+    await open_home(bot)
+    await audits.settled(1)
+    assert "You are not watching any job" in json.dumps(bot.fake_slack.homes["U0USER"])
+    metrics = bot.runtime.metrics.render().decode()
+    assert 'method="users.conversations"' in metrics
+    assert 'error="missing_scope"' in metrics
