@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from benchmarks.watches import watched_job_ids
 from tests.fakes import FakeJobApi, FakeSlack, LoopbackServer
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "samples" / "cs" / "job_running.json"
@@ -71,6 +72,9 @@ async def start_api() -> BenchJobApi:
     template = json.loads(SAMPLE.read_text())["payload"]
     api = BenchJobApi(service="cs", latency_s=LATENCY_S)
     api.jobs = AnyJob(template)
+    # The jobs the watches-1000 scenario watches: real rows, so the list API pages over them.
+    for job_id in watched_job_ids():
+        api.jobs[job_id] = {**template, "job_id": job_id, "name": f"watched_{job_id}"}
     await start_with_backlog(api)
     return api
 

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks import watches
 from tests.fakes import command_body, slack_headers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +75,9 @@ class Scenario:
 
 SCENARIOS: dict[str, Scenario] = {
     "plain": Scenario("no state beyond the settings", lambda workdir: {}),
+    "watches-1000": Scenario(
+        "1,000 active watches in SQLite, polled every second", watches.prepare
+    ),
 }
 
 APPS = ("baseline", "jobbot")

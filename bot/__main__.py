@@ -17,6 +17,7 @@ from bot.ops.settings_load import SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.render.blocks import Message
+    from bot.runtime import Runtime
 
 # Each command imports what it needs when it runs: `show` and `demo` never load Bolt or the
 # aiohttp server, `serve` never loads rich (python -X importtime -m bot ... shows the cost).
@@ -72,6 +73,7 @@ async def run_serve(settings: Settings) -> int:
         runtime.app, runtime.health, runtime.metrics.render, acks=runtime.deps.acks
     )
     try:
+        await _start(runtime, stop)
         await serve(web_app, settings.host, settings.port, stop)
     except CannotListen as error:
         raise ConfigError(f"JOBBOT_HOST/JOBBOT_PORT: {error}") from None
@@ -94,6 +96,7 @@ async def run_socket(settings: Settings) -> int:
     handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
     stop = _stop_on_signals()
     try:
+        await _start(runtime, stop)
         await handler.connect_async()  # type: ignore[no-untyped-call]
         await stop.wait()
         # Stop taking requests, then let the lookups in flight finish, as `serve` does.
@@ -102,6 +105,18 @@ async def run_socket(settings: Settings) -> int:
     finally:
         await runtime.aclose()
     return 0
+
+
+async def _start(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Migrate the database and start the poller, or fail with one line naming JOBBOT_DB."""
+    try:
+        await runtime.start(stop=stop)
+    except Exception as error:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise ConfigError(
+            f"JOBBOT_DB: cannot use the database {runtime.db.shown_url}: "
+            f"{type(error).__name__}: {reason}"
+        ) from None
 
 
 def _stop_on_signals() -> asyncio.Event:

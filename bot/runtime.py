@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
-from dataclasses import dataclass
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -21,6 +27,15 @@ from bot.slack.app import create_app
 from bot.slack.delivery import Responder
 from bot.slack.deps import Deps
 from bot.slack.retries import Sleep, slack_retry_handlers
+from bot.slack.threads import SlackThreads
+from bot.store.db import Database, open_database
+from bot.store.migrations import current_version, migrate
+from bot.usecases.watching import Watching
+from bot.watch.outbox import Outbox
+from bot.watch.poller import Poller, PollerConfig
+from bot.watch.source import ClientLister, JobReader
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -32,20 +47,75 @@ class Runtime:
     deps: Deps
     slack: AsyncWebClient
     app: AsyncApp | None
+    db: Database
+    poller: Poller
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _poll_task: asyncio.Task[None] | None = None
+    _stop_task: asyncio.Task[None] | None = None
 
     @property
     def metrics(self) -> Metrics:
         """Return the metrics every part of this runtime reports to."""
         return self.deps.metrics
 
+    async def start(self, *, poll: bool = True, stop: asyncio.Event | None = None) -> None:
+        """Bring the database up to date, then start the poller; `stop` set ends polling."""
+        await migrate(self.db, now=time.time())
+        log.info("database ready: %s", self.db.shown_url)
+        if poll:
+            self._poll_task = asyncio.create_task(self.poller.run(self.stopping))
+        if stop is not None:
+            self._stop_task = asyncio.create_task(self._stop_polling_on(stop))
+
+    async def _stop_polling_on(self, stop: asyncio.Event) -> None:
+        # A SIGTERM stops the poller with the server, so the drain does not wait on it.
+        await stop.wait()
+        await self.stop_polling()
+
+    async def stop_polling(self) -> None:
+        """Stop the poller after the job it is on (its leases expire if it is cut short)."""
+        self.stopping.set()
+        if self._poll_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._poll_task, timeout=5.0)
+            self._poll_task = None
+
     async def aclose(self) -> None:
-        """Close every connection pool."""
+        """Stop the poller and close every connection pool."""
+        await self.stop_polling()
         await self.jobs.aclose()
         await self.deps.responder.aclose()
+        await self.db.aclose()
 
-    def health(self) -> dict[str, Any]:
-        """Describe the job API configuration for /healthz (no secrets)."""
-        return health(self.settings)
+    async def health(self) -> dict[str, Any]:
+        """Describe the job API, the database and the poller for /healthz (no secrets)."""
+        answer = health(self.settings)
+        answer["database"] = await database_health(self.db)
+        status = self.poller.status
+        last = status.last_tick_at
+        answer["poller"] = {
+            "running": status.running,
+            "last_tick_at": last,
+            "seconds_since_last_tick": None if last is None else round(time.time() - last, 3),
+            "interval_s": self.poller.config.interval_s,
+            "watches": status.watches,
+            "jobs_polled_last_tick": status.jobs,
+            "lag_s": round(status.lag_s, 3),
+            "errors": status.errors,
+        }
+        if not answer["database"]["reachable"]:
+            answer["status"] = "degraded"
+        return answer
+
+
+async def database_health(db: Database) -> dict[str, Any]:
+    """Say whether the database answers and which schema version it has."""
+    try:
+        async with asyncio.timeout(3.0), db.begin() as conn:
+            version = await current_version(conn)
+    except Exception as error:
+        return {"url": db.shown_url, "reachable": False, "error": type(error).__name__}
+    return {"url": db.shown_url, "reachable": True, "schema_version": version}
 
 
 def health(settings: Settings) -> dict[str, Any]:
@@ -100,7 +170,80 @@ def build_runtime(
         usergroups=frozenset(settings.allowed_usergroups),
     )
     policy = AccessPolicy(rules, slack, on_slack_error=deps.slack_api_error)
+    db = open_database(settings.db)
+    stopping = asyncio.Event()
+    # Its own client: a Slack call must end well inside a lease (JOBBOT_WATCH_LEASE_S).
+    watch_slack = AsyncWebClient(
+        token=token.get_secret_value() if token else None,
+        base_url=str(settings.slack_api_url),
+        timeout=min(10, max(1, int(settings.watch_lease_s / 3))),
+    )
+    threads = SlackThreads(
+        watch_slack, sleep=_stoppable_sleep(stopping), on_error=metrics.slack_api_error
+    )
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    outbox = Outbox(
+        db,
+        threads,
+        clock=time.time,
+        sleep=_stoppable_sleep(stopping),
+        max_days=settings.watch_max_days,
+        observer=metrics.watch,
+    )
+    reader = JobReader(
+        lambda project: jobs,
+        lambda project: ClientLister(jobs),
+        concurrency=8,
+        clock=time.time,
+        observer=metrics.watch,
+    )
+    config = PollerConfig(
+        owner=owner, interval_s=settings.watch_interval_s, lease_s=settings.watch_lease_s
+    )
+    poller = Poller(
+        db,
+        reader,
+        outbox,
+        config,
+        clock=time.time,
+        sleep=_stoppable_sleep(stopping),
+        observer=metrics.watch,
+    )
+    deps = replace(
+        deps,
+        watching=Watching(
+            db=db,
+            jobs=deps.jobs,
+            threads=threads,
+            outbox=outbox,
+            clock=time.time,
+            owner=owner,
+            interval_s=settings.watch_interval_s,
+            lease_s=settings.watch_lease_s,
+            max_days=settings.watch_max_days,
+            max_per_channel=settings.watch_max_per_channel,
+        ),
+    )
     app = (
         create_app(deps, client=slack, policy=policy, socket_mode=socket_mode) if with_app else None
     )
-    return Runtime(settings=settings, jobs=jobs, deps=deps, slack=slack, app=app)
+    return Runtime(
+        settings=settings,
+        jobs=jobs,
+        deps=deps,
+        slack=slack,
+        app=app,
+        db=db,
+        poller=poller,
+        stopping=stopping,
+    )
+
+
+def _stoppable_sleep(stopping: asyncio.Event) -> Callable[[float], Awaitable[None]]:
+    """Return a sleep that ends early when the process is stopping."""
+
+    async def sleep(seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=seconds)
+
+    return sleep

@@ -29,11 +29,13 @@ def sample(name: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's own SLACK_*/JOBBOT_*/HUAWEICLOUD_* variables out of tests."""
     for name in list(os.environ):
         if name.startswith(("SLACK_", "JOBBOT_", "HUAWEICLOUD_")):
             monkeypatch.delenv(name)
+    # Each test's state in a database of its own, never a jobbot.db in the working directory.
+    monkeypatch.setenv("JOBBOT_DB", str(tmp_path / "jobbot.db"))
 
 
 @pytest.fixture
@@ -94,6 +96,7 @@ async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: Fak
     # Slack's Retry-After waits go through the fake's recording sleep: no test waits them out.
     runtime = build_runtime(settings, sleep=fake_slack.sleep)
     assert runtime.app is not None
+    await runtime.start()
     server = LoopbackServer()
     server.app = create_web_app(runtime.app, runtime.health, acks=runtime.deps.acks)
     await server.start()
@@ -112,3 +115,7 @@ async def jobbot(fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> AsyncIterator[
     bot = await start_jobbot(settings_for(fake_slack, fake_jobs), fake_slack, fake_jobs)
     yield bot
     await stop_jobbot(bot)
+
+
+# Database fixtures (SQLite files, a real PostgreSQL server) for every test directory.
+from tests.databases import db, db_url, pg_url, postgres_server  # noqa: E402, F401

@@ -73,6 +73,10 @@ class FakeSlack(LoopbackServer):
     `hook_status`/`hook_error` answer response_url posts (Slack: 404 `expired_url`, ...) and
     `throttle_hooks = n` answers the next n of them with 429 + Retry-After. `sleep` is the
     clock jobbot's Slack retries wait on in tests: it records each wait and returns at once.
+    Posted messages are kept per channel (`messages`), so threads can be read back with
+    conversations.replies (metadata included) and edited with chat.update. `hold(params)`
+    returning "before" or "after" never answers that chat.postMessage: before or after the
+    message is recorded (a process killed while waiting crashed around its post).
     Views live in `views` (id -> view, with Slack's `id` and `hash`), Home tabs in `homes`
     (user -> view); `trigger()` issues a trigger_id that views.open takes for 3 s, as Slack
     does; `member_of[user]` lists the channels users.conversations answers for a user.
@@ -102,6 +106,9 @@ class FakeSlack(LoopbackServer):
         self._triggers: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._ts = 1700000000.000100
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.hold: Callable[[dict[str, Any]], str | None] = lambda params: None
+        self.held = asyncio.Event()
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/hooks/{hook}", self._hook)
 
@@ -153,8 +160,21 @@ class FakeSlack(LoopbackServer):
             channel = str(params.get("channel"))
             if channel in self.refuse:
                 return web.json_response({"ok": False, "error": self.refuse[channel]})
+            hold = self.hold(params)
+            if hold == "before":
+                self.held.set()
+                await asyncio.Event().wait()
             self._ts += 1
-            return web.json_response({"ok": True, "channel": channel, "ts": f"{self._ts:.6f}"})
+            ts = f"{self._ts:.6f}"
+            self.messages.setdefault(channel, []).append(_stored_message(params, ts))
+            if hold == "after":
+                self.held.set()
+                await asyncio.Event().wait()
+            return web.json_response({"ok": True, "channel": channel, "ts": ts})
+        if method == "chat.update":
+            return web.json_response(self._update(params))
+        if method == "conversations.replies":
+            return web.json_response(self.replies_answer(params))
         if method in VIEW_METHODS:
             return web.json_response(self._view_call(method, params))
         if method == "chat.getPermalink":
@@ -169,6 +189,46 @@ class FakeSlack(LoopbackServer):
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
         return web.json_response({"ok": True})
+
+    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """Return the replies in a thread (the parent not included), oldest first."""
+        return [
+            m
+            for m in self.messages.get(channel, [])
+            if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts
+        ]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any]:
+        return next(m for m in self.messages.get(channel, []) if m["ts"] == ts)
+
+    def replies_answer(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer conversations.replies as Slack does: parent first, 2 a page here."""
+        channel, ts = str(params.get("channel")), str(params.get("ts"))
+        if channel in self.refuse:
+            return {"ok": False, "error": self.refuse[channel]}
+        found = [m for m in self.messages.get(channel, []) if ts in (m["ts"], m.get("thread_ts"))]
+        if not found:
+            return {"ok": False, "error": "thread_not_found"}
+        metadata = str(params.get("include_all_metadata")).lower() in {"1", "true"}
+        start = int(params.get("cursor") or 0)
+        page = found[start : start + 2]
+        shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + 2 < len(found)
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + 2) if more else ""},
+        }
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(params.get("channel")), str(params.get("ts"))
+        for stored in self.messages.get(channel, []):
+            if stored["ts"] == ts:
+                stored.update(text=params.get("text"), blocks=_json_field(params.get("blocks")))
+                stored["edits"] = stored.get("edits", 0) + 1
+                return {"ok": True, "channel": channel, "ts": ts}
+        return {"ok": False, "error": "message_not_found"}
 
     def trigger(self) -> str:
         """Issue a trigger_id, as Slack does with each interaction (good for 3 s)."""
@@ -263,6 +323,27 @@ def _json_param(value: Any) -> dict[str, Any]:
         parsed = json.loads(value)
         return parsed if isinstance(parsed, dict) else {}
     return dict(value or {})
+
+
+def _json_field(value: Any) -> Any:
+    # slack_sdk sends blocks and metadata as JSON strings inside form posts.
+    return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+
+
+def _stored_message(params: dict[str, Any], ts: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "type": "message",
+        "user": "UBOT",
+        "ts": ts,
+        "text": params.get("text"),
+        "blocks": _json_field(params.get("blocks")),
+    }
+    if params.get("thread_ts"):
+        message["thread_ts"] = str(params["thread_ts"])
+        message["reply_broadcast"] = str(params.get("reply_broadcast")).lower() in {"1", "true"}
+    if params.get("metadata"):
+        message["metadata"] = _json_field(params["metadata"])
+    return message
 
 
 def new_trigger_id() -> str:

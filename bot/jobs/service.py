@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from bot.jobs.auth import SIGN_IN_TIMEOUT_S, IamPasswordAuth, IamTokenSource, TokenAuth
-from bot.jobs.client import JobsClient, LookupObserver
+from bot.jobs.client import MAX_CONCURRENT_REQUESTS, JobsClient, LookupObserver
 from bot.jobs.demo import DEMO_ENDPOINT, DEMO_PROJECT_ID, DemoTransport
 from bot.jobs.endpoints import api_endpoint, iam_endpoint
 from bot.jobs.signing import AkSkAuth
@@ -93,7 +93,9 @@ def create_jobs_client(
         transport=transport,
         timeout=httpx.Timeout(settings.timeout_s),
         headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # Few idle connections kept: httpcore checks every idle connection against the
+        # whole pool each time a request starts or ends (quadratic in idle connections).
+        limits=httpx.Limits(max_connections=MAX_CONCURRENT_REQUESTS, max_keepalive_connections=20),
     )
     return JobsClient(
         http,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from slack_sdk.errors import SlackApiError
@@ -12,6 +13,7 @@ from bot.jobs.service import endpoint_for
 from bot.ops.logs import RedactSecrets, setup_logging
 from bot.ops.settings import JobApi, Settings
 from bot.runtime import Runtime, build_runtime
+from bot.store.migrations import LATEST, current_version
 
 # A job ID no one has: "not found" proves the API answered and accepted our credentials.
 PROBE_JOB_ID = 1
@@ -61,6 +63,23 @@ async def check_slack(runtime: Runtime) -> tuple[bool, str]:
     return True, f"Slack: ok, team {response.get('team')!r} as @{response.get('user')}"
 
 
+async def check_database(runtime: Runtime) -> tuple[bool, str]:
+    """Connect to JOBBOT_DB and read its schema version."""
+    db = runtime.db
+    try:
+        async with asyncio.timeout(10.0), db.begin() as conn:
+            version = await current_version(conn)
+    except Exception as error:
+        return False, f"database ({db.shown_url}): cannot connect: {type(error).__name__}"
+    if version > LATEST:
+        return False, f"database ({db.shown_url}): schema {version} is newer than jobbot's {LATEST}"
+    if version < LATEST:
+        state = f"schema {version}, upgraded to {LATEST} when jobbot serve starts"
+    else:
+        state = f"schema {version} (latest)"
+    return True, f"database ({db.shown_url}): ok, {state}"
+
+
 async def run_check(settings: Settings) -> int:
     """Print one line per check; exit status 0 only if every check passed."""
     setup_logging(settings.log_format, "ERROR", settings.secret_values())
@@ -70,6 +89,7 @@ async def run_check(settings: Settings) -> int:
     try:
         results.extend(await check_job_api(runtime))
         results.append(await check_slack(runtime))
+        results.append(await check_database(runtime))
     finally:
         await runtime.aclose()
     # The gateway echoes the canonical request (signed headers included, such as

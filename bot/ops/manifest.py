@@ -11,11 +11,22 @@ from bot.slack.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
 # Exactly what the code calls: commands (the slash command and the shortcuts), chat:write
-# (chat.postMessage in threads and for Share), usergroups:read (usergroups.users.list for
-# JOBBOT_ALLOWED_USERGROUPS), channels:read and groups:read (users.conversations: the public
-# and private channels a person is in, for the watches on their Home tab).
-# chat.getPermalink and views.* need no scope. tests/ops/test_manifest.py checks this.
-BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:read", "groups:read")
+# (chat.postMessage in threads and for Share, chat.update of a watch's parent card),
+# usergroups:read (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS), channels:history and
+# groups:history (conversations.replies: after a crash, look in a watch's thread, public or
+# private, for a reply before posting it again), channels:read and groups:read
+# (users.conversations: the public and private channels a person is in, for the watches on
+# their Home tab). chat.getPermalink and views.* need none. tests/ops/test_manifest.py
+# checks this against the code.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "usergroups:read",
+    "channels:history",
+    "groups:history",
+    "channels:read",
+    "groups:read",
+)
 # Events jobbot subscribes to (Home tab: app_home_opened needs no scope of its own).
 BOT_EVENTS = ("app_home_opened",)
 # Where the manifest points when no address is given (manifest.yml's too): to be replaced.
@@ -71,7 +82,7 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
         slash_command["url"] = request_url
     slash_command.update(
         description="Show a Flink job's status, timing and configuration",
-        usage_hint="[show] JOB_ID | help",
+        usage_hint="[show] JOB_ID | watch JOB_ID | unwatch JOB_ID | watching | help",
         should_escape=False,
     )
     interactivity: dict[str, Any] = {"is_enabled": True}

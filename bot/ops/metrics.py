@@ -7,6 +7,7 @@ from prometheus_client.exposition import generate_latest
 
 from bot.jobs.cache import CacheObserver
 from bot.jobs.client import LookupObserver
+from bot.ops.watch_metrics import WatchMetrics
 
 # One lookup is bounded by JOBBOT_TIMEOUT_S (5 s by default); a reply by Slack's 3 s ack plus
 # the lookup and the post. The buckets resolve both the fast path and the timeout.
@@ -69,6 +70,7 @@ class Metrics(LookupObserver, CacheObserver):
         self._renewals = Counter(
             "jobbot_token_renewals", "IAM tokens obtained or renewed.", registry=registry
         )
+        self.watch = WatchMetrics(registry)
 
     def attempt(self, service: str, attempt: int) -> None:
         """Count one request sent upstream (attempt 1 is not a retry)."""

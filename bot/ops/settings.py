@@ -15,6 +15,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.store.url import database_url
+
 
 class JobApi(StrEnum):
     """Which job service answers lookups."""
@@ -101,6 +103,16 @@ class Settings(BaseSettings):
     allowed_users: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERS"))
     allowed_channels: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_CHANNELS"))
     allowed_usergroups: CommaList = Field((), validation_alias=_env("JOBBOT_ALLOWED_USERGROUPS"))
+    db: str = Field("jobbot.db", validation_alias=_env("JOBBOT_DB"))
+    watch_interval_s: float = Field(
+        30.0, gt=0, le=3600, validation_alias=_env("JOBBOT_WATCH_INTERVAL_S")
+    )
+    watch_max_days: float = Field(7.0, gt=0, le=366, validation_alias=_env("JOBBOT_WATCH_MAX_DAYS"))
+    watch_max_per_channel: int = Field(
+        50, ge=1, le=1000, validation_alias=_env("JOBBOT_WATCH_MAX_PER_CHANNEL")
+    )
+    # How long a replica may hold a job it is polling before another may take it over.
+    watch_lease_s: float = Field(30.0, gt=0, le=300, validation_alias=_env("JOBBOT_WATCH_LEASE_S"))
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("JOBBOT_LOG_FORMAT"))
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", validation_alias=_env("JOBBOT_LOG_LEVEL")
@@ -112,6 +124,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("db", mode="after")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        database_url(value)  # raises ValueError saying what is wrong (never the password)
+        return value.strip()
 
     @field_validator("slack_api_url", mode="after")
     @classmethod
@@ -213,7 +231,9 @@ class Settings(BaseSettings):
             self.auth_token,
             self.iam_password,
         ]
-        return [s.get_secret_value() for s in secrets if s is not None]
+        found = [s.get_secret_value() for s in secrets if s is not None]
+        db_password = database_url(self.db).password
+        return [*found, db_password] if db_password else found
 
     @property
     def auth_scheme(self) -> AuthScheme:

@@ -23,7 +23,7 @@ from bot.render.labels import (
     run_mode_label,
     status_label,
 )
-from bot.render.refs import JobRef
+from bot.render.refs import JobRef, WatchRef
 from bot.render.resources import (
     checkpoint_path_text,
     resources_text,
@@ -73,6 +73,7 @@ def build_job_card(job: Job, job_id: int, *, now: datetime, shareable: bool = Fa
     ref = JobRef(job_id=job_id).to_value()
     actions = [
         button("Refresh", ActionId.JOB_REFRESH, ref),
+        button("Watch", ActionId.JOB_WATCH, WatchRef(job_id=job_id).to_value()),
         button("Details", ActionId.JOB_MORE, ref),
     ]
     if shareable:

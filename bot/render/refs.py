@@ -26,6 +26,24 @@ class JobRef(BaseModel):
         return cls.model_validate_json(value)
 
 
+class WatchRef(BaseModel):
+    """The watched job a Watch or Unwatch button is about: its project and ID."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    project: str = Field(default="", max_length=64)
+    job_id: int = Field(gt=0, lt=10**19)
+
+    def to_value(self) -> str:
+        """Serialise for a button's `value`."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_value(cls, value: str) -> WatchRef:
+        """Read back a button's `value`; raises ValueError when it is not ours."""
+        return cls.model_validate_json(value)
+
+
 class PageRef(JobRef):
     """A page of a job's Details modal: in its Next/Previous buttons and private_metadata."""
 

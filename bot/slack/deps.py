@@ -13,6 +13,7 @@ from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
 from bot.slack.memberships import ChannelMemberships
 from bot.usecases.home import HomeSource
+from bot.usecases.watching import Watching
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {"slash_command": "command", "message_action": "shortcut", "block_actions": "refresh"}
@@ -38,6 +39,7 @@ class Deps:
     memberships: ChannelMemberships = field(default_factory=ChannelMemberships)
     # Where the Home tab reads watches and recent lookups (the database).
     home: HomeSource | None = None
+    watching: Watching | None = None
 
     def reply_sent(self, request_kind: str, seconds: float) -> None:
         """Record the time from a Slack request to its reply."""

@@ -21,6 +21,8 @@ class ActionId(StrEnum):
     """Block Kit `action_id`s of the buttons and menus on our messages and views."""
 
     JOB_REFRESH = "job_refresh"
+    JOB_WATCH = "job_watch"
+    JOB_UNWATCH = "job_unwatch"
     JOB_SHARE = "job_share"
     JOB_MORE = "job_more"
     JOB_MORE_PREVIOUS = "job_more_previous"
@@ -33,6 +35,7 @@ class BlockId(StrEnum):
     """Block IDs we look blocks up by."""
 
     JOB_ACTIONS = "job_actions"
+    WATCH_ACTIONS = "watch_actions"
     DETAILS_PAGES = "job_more_pages"
     HOME_ACTIONS = "job_home_actions"
     LOOKUP_INPUT = "job_lookup_input"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -34,7 +34,7 @@ class CannotListen(Exception):
 
 def create_web_app(
     app: AsyncApp,
-    health: Callable[[], dict[str, Any]],
+    health: Callable[[], Awaitable[dict[str, Any]]],
     metrics_render: Callable[[], bytes] | None = None,
     acks: AcksFirst | None = None,
 ) -> web.Application:
@@ -58,7 +58,7 @@ def create_web_app(
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response(health())
+        return web.json_response(await health())
 
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(SLACK_PATH, slack_events)

@@ -40,7 +40,9 @@ EXAMPLE_URL = "https://jobbot.example.com"
 SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "auth.test": set(),
     "chat.postMessage": {"chat:write"},
+    "chat.update": {"chat:write"},
     "chat.getPermalink": set(),
+    "conversations.replies": {"channels:history", "groups:history"},
     "views.open": set(),
     "views.push": set(),
     "views.update": set(),
@@ -216,6 +218,8 @@ async def test_manifest_yml_passes_the_schema_and_the_cross_checks(
         "commands",
         "chat:write",
         "usergroups:read",
+        "channels:history",
+        "groups:history",
         "channels:read",
         "groups:read",
     }
@@ -278,7 +282,7 @@ async def test_the_cross_check_catches_a_command_the_app_does_not_register() -> 
 
 def test_the_scope_check_catches_a_scope_the_code_does_not_use() -> None:
     manifest = build_manifest("/job", url=EXAMPLE_URL)
-    scopes = {*manifest["oauth_config"]["scopes"]["bot"], "channels:history"}
+    scopes = {*manifest["oauth_config"]["scopes"]["bot"], "users:read.email"}
     assert scopes != scopes_the_code_needs(manifest)
 
 

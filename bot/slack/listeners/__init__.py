@@ -1,8 +1,17 @@
-"""Slack listeners, one module per kind: commands, shortcuts, actions."""
+"""Slack listeners, one module per kind: commands, shortcuts, actions, watching."""
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, details, home, lookup, share, shortcuts
+from bot.slack.listeners import (
+    actions,
+    commands,
+    details,
+    home,
+    lookup,
+    share,
+    shortcuts,
+    watching,
+)
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -10,6 +19,7 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     commands.register(app, command)
     shortcuts.register(app)
     actions.register(app)
+    watching.register(app)
     share.register(app)
     details.register(app)
     lookup.register(app)

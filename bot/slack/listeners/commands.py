@@ -1,4 +1,4 @@
-"""The slash command: `/job ID`, `/job show ID`, `/job help`."""
+"""The slash command: `/job ID`, `/job show ID`, `/job help`, and the watch subcommands."""
 
 from __future__ import annotations
 
@@ -12,15 +12,25 @@ from bot.render.text import unescape
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
+from bot.slack.listeners.watching import (
+    WATCH_WORDS,
+    WatchRequest,
+    answer_watch_command,
+    parse_watch,
+)
 from bot.usecases.job_ids import parse_job_id
 from bot.usecases.show_job import show_job
 
 
-def parse_command(command: str, text: str, visibility: str = "ephemeral") -> int | Message:
-    """Read the command's text (as typed, unescaped): a job ID, or the message to answer."""
+def parse_command(
+    command: str, text: str, visibility: str = "ephemeral"
+) -> int | WatchRequest | Message:
+    """Read the command's text (as typed, unescaped): a job ID, a watch subcommand, or a reply."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].lower() == "help"):
         return help_message(command, visibility)
+    if words[0].lower() in WATCH_WORDS:
+        return parse_watch(command, words)
     if len(words) == 2 and words[0].lower() == "show":
         argument = words[1]
     elif len(words) == 1:
@@ -48,6 +58,11 @@ async def handle_job_command(
         return
     await ack()
     await deps.acks.settled()
+    if isinstance(parsed, WatchRequest):
+        if parsed.job_id:
+            audit.job_ids.append(parsed.job_id)
+        await answer_watch_command(parsed, command, deps, audit)
+        return
     audit.job_ids.append(parsed)
     visibility = deps.settings.visibility
     result = await show_job(

@@ -38,9 +38,10 @@ async def test_refresh_fetches_the_job_again_and_replaces_the_card(bot: Jobbot) 
     await wait_until(lambda: bool(bot.fake_slack.posts_to("cmd")))
     card = bot.fake_slack.posts_to("cmd")[0]
     assert "Running" in card["blocks"][1]["text"]["text"]
-    refresh, details, share = buttons(card)
-    assert [refresh["action_id"], details["action_id"], share["action_id"]] == [
+    refresh, watch, details, share = buttons(card)
+    assert [b["action_id"] for b in (refresh, watch, details, share)] == [
         "job_refresh",
+        "job_watch",
         "job_more",
         "job_share",
     ]

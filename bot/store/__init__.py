@@ -1,0 +1,1 @@
+"""The database: schema, migrations, one repository module per table kind (no Slack, no HTTP)."""

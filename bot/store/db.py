@@ -1,0 +1,89 @@
+"""The engine: one async SQLAlchemy engine for SQLite or PostgreSQL, set up for several writers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.store.url import database_url, shown
+
+# How long a SQLite writer waits for another process's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30000
+
+
+@dataclass
+class Database:
+    """A database jobbot keeps its state in; `begin()` gives a connection inside a transaction."""
+
+    engine: AsyncEngine
+    url: URL
+    # SQLite has one writer at a time: this process's transactions queue here, in order, rather
+    # than racing for the file lock and failing after busy_timeout under load.
+    _one_writer: asyncio.Lock | None = field(default=None, repr=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        """Tell whether this is PostgreSQL (several replicas) rather than SQLite."""
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def shown_url(self) -> str:
+        """Return the URL for logs and health, with the password masked."""
+        return shown(self.url)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """Open a transaction: committed when the block ends, rolled back on an exception."""
+        if self._one_writer is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._one_writer, self.engine.begin() as conn:
+            yield conn
+
+    async def aclose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+def open_database(value: str, *, pool_size: int = 5) -> Database:
+    """Create the engine for a `JOBBOT_DB` value (no connection is made yet)."""
+    url = database_url(value)
+    if url.drivername.startswith("sqlite"):
+        engine = create_async_engine(url)
+        _configure_sqlite(engine)
+        return Database(engine=engine, url=url, _one_writer=asyncio.Lock())
+    engine = create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+    return Database(engine=engine, url=url)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """Use WAL, wait for locks, take the write lock at BEGIN (processes may share the file)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own implicit BEGIN would be deferred; we emit BEGIN IMMEDIATE ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # With WAL, NORMAL survives a crash of the process (all we must survive); it only
+        # skips the fsync per commit that guards against losing power.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        # A deferred transaction that reads then writes fails at once with SQLITE_BUSY when
+        # another process wrote meanwhile; IMMEDIATE waits for the lock (busy_timeout) instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,202 @@
+"""The jobs being watched: the last state seen, when each is next due, and who holds its lease.
+
+A replica polls a job only while it holds the job's lease (`lease_owner`, `lease_until`); a
+replica that dies mid-poll loses its leases when they expire, and another takes the jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.schema import notifications, watched_jobs, watches
+from bot.store.sql import insert_ignoring_duplicates
+
+T = watched_jobs
+
+
+@dataclass(frozen=True)
+class JobState:
+    """The last state seen of one watched job."""
+
+    project: str
+    job_id: int
+    job_name: str
+    status: str | None
+    status_desc: str
+    restart_times: int
+    status_since: float
+    unreadable_since: float | None
+    unreadable_noted: bool
+
+
+def _state(row: Any) -> JobState:
+    return JobState(
+        row.project,
+        row.job_id,
+        row.job_name,
+        row.status,
+        row.status_desc,
+        row.restart_times,
+        row.status_since,
+        row.unreadable_since,
+        row.unreadable_noted,
+    )
+
+
+def _key(project: str, job_id: int) -> Any:
+    return and_(T.c.project == project, T.c.job_id == job_id)
+
+
+async def add_job(conn: AsyncConnection, state: JobState, *, next_poll_at: float) -> None:
+    """Start tracking a job with the state it has now (kept as is if already tracked)."""
+    statement = insert_ignoring_duplicates(conn, T).values(
+        project=state.project,
+        job_id=state.job_id,
+        job_name=state.job_name,
+        status=state.status,
+        status_desc=state.status_desc,
+        restart_times=state.restart_times,
+        status_since=state.status_since,
+        next_poll_at=next_poll_at,
+    )
+    await conn.execute(statement)
+
+
+async def get_job(conn: AsyncConnection, project: str, job_id: int) -> JobState | None:
+    """Return a tracked job's state, or None."""
+    row = (await conn.execute(select(T).where(_key(project, job_id)))).first()
+    return None if row is None else _state(row)
+
+
+async def take_due(
+    conn: AsyncConnection, *, owner: str, now: float, lease_s: float, limit: int
+) -> list[JobState]:
+    """Lease up to `limit` due jobs to `owner`; jobs leased by a live replica are skipped."""
+    due = and_(T.c.next_poll_at <= now, T.c.lease_until <= now)
+    if conn.dialect.name == "postgresql":
+        # Replicas ticking at once each lock different rows instead of waiting on each other.
+        picked = select(T.c.project, T.c.job_id).where(due).order_by(T.c.next_poll_at).limit(limit)
+        keys = (await conn.execute(picked.with_for_update(skip_locked=True))).all()
+        if not keys:
+            return []
+        await conn.execute(
+            update(T)
+            .where(tuple_(T.c.project, T.c.job_id).in_([tuple(k) for k in keys]))
+            .values(lease_owner=owner, lease_until=now + lease_s)
+        )
+    else:
+        # SQLite has one writer at a time (BEGIN IMMEDIATE): a conditional UPDATE is the lock.
+        picked_ids = (
+            select(T.c.project, T.c.job_id).where(due).order_by(T.c.next_poll_at).limit(limit)
+        )
+        keys = (await conn.execute(picked_ids)).all()
+        for project, job_id in keys:
+            await conn.execute(
+                update(T)
+                .where(_key(project, job_id), due)
+                .values(lease_owner=owner, lease_until=now + lease_s)
+            )
+    mine = and_(T.c.lease_owner == owner, T.c.lease_until == now + lease_s)
+    rows = await conn.execute(select(T).where(mine).order_by(T.c.project, T.c.job_id))
+    return [_state(r) for r in rows]
+
+
+async def take_lease(
+    conn: AsyncConnection, project: str, job_id: int, *, owner: str, now: float, lease_s: float
+) -> bool:
+    """Lease one job to `owner` if no live replica holds it; return whether it was taken."""
+    result = await conn.execute(
+        update(T)
+        .where(_key(project, job_id), T.c.lease_until <= now)
+        .values(lease_owner=owner, lease_until=now + lease_s)
+    )
+    return result.rowcount == 1
+
+
+async def extend_lease(
+    conn: AsyncConnection, project: str, job_id: int, *, owner: str, until: float
+) -> bool:
+    """Keep holding a job's lease while its work goes on; False if it was lost."""
+    result = await conn.execute(
+        update(T).where(_key(project, job_id), T.c.lease_owner == owner).values(lease_until=until)
+    )
+    return result.rowcount == 1
+
+
+async def release(
+    conn: AsyncConnection, project: str, job_id: int, *, owner: str, next_poll_at: float
+) -> None:
+    """Give a job's lease back and say when it is next due."""
+    await conn.execute(
+        update(T)
+        .where(_key(project, job_id), T.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=0, next_poll_at=next_poll_at)
+    )
+
+
+async def record_state(conn: AsyncConnection, state: JobState, *, now: float) -> None:
+    """Store the state just read; a successful read ends any unreadable streak."""
+    await conn.execute(
+        update(T)
+        .where(_key(state.project, state.job_id))
+        .values(
+            job_name=state.job_name,
+            status=state.status,
+            status_desc=state.status_desc,
+            restart_times=state.restart_times,
+            status_since=state.status_since,
+            last_read_at=now,
+            unreadable_since=None,
+            unreadable_noted=False,
+        )
+    )
+
+
+async def record_unreadable(
+    conn: AsyncConnection, project: str, job_id: int, *, now: float, noted: bool
+) -> None:
+    """Remember that a read failed (the streak starts at the first failure)."""
+    await conn.execute(
+        update(T)
+        .where(_key(project, job_id))
+        .values(
+            unreadable_since=func.coalesce(T.c.unreadable_since, now),
+            unreadable_noted=noted,
+        )
+    )
+
+
+async def poll_soon(conn: AsyncConnection, project: str, job_id: int, *, now: float) -> None:
+    """Make a job due now, so the next tick on any replica delivers what it owes."""
+    await conn.execute(update(T).where(_key(project, job_id)).values(next_poll_at=now))
+
+
+async def forget_if_done(conn: AsyncConnection, project: str, job_id: int) -> bool:
+    """Stop tracking a job no live watch needs and no notification waits for."""
+    live = exists().where(
+        watches.c.project == project, watches.c.job_id == job_id, watches.c.ended_at.is_(None)
+    )
+    owed = exists().where(
+        notifications.c.watch_id == watches.c.id,
+        watches.c.project == project,
+        watches.c.job_id == job_id,
+        notifications.c.posted_at.is_(None),
+        notifications.c.failed.is_(None),
+    )
+    result = await conn.execute(delete(T).where(_key(project, job_id), ~live, ~owed))
+    return result.rowcount == 1
+
+
+async def tracked_count(conn: AsyncConnection) -> int:
+    """Return how many jobs are tracked."""
+    return int(await conn.scalar(select(func.count()).select_from(T)) or 0)
+
+
+async def oldest_due(conn: AsyncConnection) -> float | None:
+    """Return the earliest `next_poll_at` of all tracked jobs (None when there are none)."""
+    value = await conn.scalar(select(func.min(T.c.next_poll_at)))
+    return None if value is None else float(value)

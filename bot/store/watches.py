@@ -1,0 +1,204 @@
+"""Watches: one job watched in one channel, with the thread its changes go to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.schema import notifications, watched_jobs, watches
+from bot.store.sql import insert_ignoring_duplicates
+
+W = watches
+LIVE = W.c.ended_at.is_(None)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """One watch, live or ended."""
+
+    id: int
+    project: str
+    job_id: int
+    channel_id: str
+    thread_ts: str | None
+    started_by: str
+    started_at: float
+    expires_at: float
+    ended_at: float | None
+    end_reason: str | None
+
+
+@dataclass(frozen=True)
+class WatchView:
+    """A watch with the last state seen of its job, for lists and the parent card."""
+
+    watch: Watch
+    job_name: str
+    status: str | None
+    status_desc: str
+    restart_times: int
+    status_since: float
+
+
+def _watch(row: Any) -> Watch:
+    return Watch(
+        row.id,
+        row.project,
+        row.job_id,
+        row.channel_id,
+        row.thread_ts,
+        row.started_by,
+        row.started_at,
+        row.expires_at,
+        row.ended_at,
+        row.end_reason,
+    )
+
+
+def _view(row: Any) -> WatchView:
+    return WatchView(
+        _watch(row),
+        row.job_name or "",
+        row.status,
+        row.status_desc or "",
+        row.restart_times or 0,
+        row.status_since if row.status_since is not None else row.started_at,
+    )
+
+
+def _views() -> Any:
+    J = watched_jobs.c
+    # Outer: an ended watch may outlive its job's row.
+    joined = W.join(
+        watched_jobs, and_(J.project == W.c.project, J.job_id == W.c.job_id), isouter=True
+    )
+    return select(
+        W, J.job_name, J.status, J.status_desc, J.restart_times, J.status_since
+    ).select_from(joined)
+
+
+async def add_watch(
+    conn: AsyncConnection,
+    *,
+    project: str,
+    job_id: int,
+    channel_id: str,
+    started_by: str,
+    now: float,
+    expires_at: float,
+) -> Watch | None:
+    """Insert a live watch; None when the channel already has one for the job."""
+    statement = (
+        insert_ignoring_duplicates(conn, W)
+        .values(
+            project=project,
+            job_id=job_id,
+            channel_id=channel_id,
+            started_by=started_by,
+            started_at=now,
+            expires_at=expires_at,
+        )
+        .returning(*W.c)
+    )
+    row = (await conn.execute(statement)).first()
+    return None if row is None else _watch(row)
+
+
+async def live_watch(
+    conn: AsyncConnection, project: str, job_id: int, channel_id: str
+) -> Watch | None:
+    """Return the channel's live watch of a job, or None."""
+    row = (
+        await conn.execute(
+            select(W).where(
+                W.c.project == project, W.c.job_id == job_id, W.c.channel_id == channel_id, LIVE
+            )
+        )
+    ).first()
+    return None if row is None else _watch(row)
+
+
+async def get_watch(conn: AsyncConnection, watch_id: int) -> Watch | None:
+    """Return a watch by its ID, or None."""
+    row = (await conn.execute(select(W).where(W.c.id == watch_id))).first()
+    return None if row is None else _watch(row)
+
+
+async def set_thread(conn: AsyncConnection, watch_id: int, thread_ts: str) -> None:
+    """Remember the parent card's ts: the thread the watch's changes go to."""
+    await conn.execute(update(W).where(W.c.id == watch_id).values(thread_ts=thread_ts))
+
+
+async def remove_watch(conn: AsyncConnection, watch_id: int) -> None:
+    """Delete a watch that never started (its parent card could not be posted)."""
+    await conn.execute(delete(notifications).where(notifications.c.watch_id == watch_id))
+    await conn.execute(delete(W).where(W.c.id == watch_id))
+
+
+async def end_watch(conn: AsyncConnection, watch_id: int, *, now: float, reason: str) -> bool:
+    """End a live watch; False when it had already ended."""
+    result = await conn.execute(
+        update(W).where(W.c.id == watch_id, LIVE).values(ended_at=now, end_reason=reason)
+    )
+    return result.rowcount == 1
+
+
+async def live_count(conn: AsyncConnection, channel_id: str | None = None) -> int:
+    """Count live watches, in one channel or everywhere."""
+    query = select(func.count()).select_from(W).where(LIVE)
+    if channel_id is not None:
+        query = query.where(W.c.channel_id == channel_id)
+    return int(await conn.scalar(query) or 0)
+
+
+async def channel_watches(conn: AsyncConnection, channel_id: str) -> list[WatchView]:
+    """Return a channel's live watches with their jobs' last state, oldest first."""
+    rows = await conn.execute(
+        _views().where(W.c.channel_id == channel_id, LIVE).order_by(W.c.started_at, W.c.id)
+    )
+    return [_view(r) for r in rows]
+
+
+async def user_watches(conn: AsyncConnection, user_id: str) -> list[WatchView]:
+    """Return the live watches a user started, newest first."""
+    rows = await conn.execute(
+        _views().where(W.c.started_by == user_id, LIVE).order_by(W.c.started_at.desc())
+    )
+    return [_view(r) for r in rows]
+
+
+async def job_watches(conn: AsyncConnection, project: str, job_id: int) -> list[WatchView]:
+    """Return every live watch of a job, in any channel."""
+    rows = await conn.execute(
+        _views().where(W.c.project == project, W.c.job_id == job_id, LIVE).order_by(W.c.id)
+    )
+    return [_view(r) for r in rows]
+
+
+async def watch_view(conn: AsyncConnection, watch_id: int) -> WatchView | None:
+    """Return one watch (live or ended) with its job's last state."""
+    row = (await conn.execute(_views().where(W.c.id == watch_id))).first()
+    return None if row is None else _view(row)
+
+
+async def channel_ids_with_live(conn: AsyncConnection, channel_id: str) -> list[int]:
+    """Return the IDs of a channel's live watches."""
+    rows = await conn.execute(select(W.c.id).where(W.c.channel_id == channel_id, LIVE))
+    return [r.id for r in rows]
+
+
+async def expired_watches(conn: AsyncConnection, *, now: float) -> list[Watch]:
+    """Return live watches whose time is up."""
+    rows = await conn.execute(select(W).where(LIVE, W.c.expires_at <= now).order_by(W.c.id))
+    return [_watch(r) for r in rows]
+
+
+async def end_channel(conn: AsyncConnection, channel_id: str, *, now: float, reason: str) -> int:
+    """End every live watch of a channel; return how many ended."""
+    result = await conn.execute(
+        update(W).where(W.c.channel_id == channel_id, LIVE).values(ended_at=now, end_reason=reason)
+    )
+    return int(result.rowcount)

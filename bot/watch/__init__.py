@@ -1,0 +1,1 @@
+"""Watching jobs: the poller, its leases, change detection and the notification outbox."""
