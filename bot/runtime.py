@@ -30,6 +30,7 @@ from bot.slack.retries import Sleep, slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store.db import Database, open_database
 from bot.store.migrations import current_version, migrate
+from bot.usecases.home import DatabaseHome
 from bot.usecases.watching import Watching
 from bot.watch.outbox import Outbox
 from bot.watch.poller import Poller, PollerConfig
@@ -211,6 +212,7 @@ def build_runtime(
     )
     deps = replace(
         deps,
+        home=DatabaseHome(db),
         watching=Watching(
             db=db,
             jobs=deps.jobs,

@@ -18,6 +18,7 @@ from bot.slack.listeners.watching import (
     answer_watch_command,
     parse_watch,
 )
+from bot.usecases.home import note_lookup
 from bot.usecases.job_ids import parse_job_id
 from bot.usecases.show_job import show_job
 
@@ -69,6 +70,9 @@ async def handle_job_command(
         deps.jobs, parsed, now=deps.clock(), shareable=visibility == "ephemeral"
     )
     visibility = visibility if result.ok else "ephemeral"
+    if result.job is not None:
+        # Recorded before the card goes out, so the Home tab opened right after shows it.
+        await note_lookup(deps.home, command.get("user_id", ""), parsed, result.job.name or "")
     sent = await deps.responder.respond(
         command["response_url"], result.message, response_type=visibility
     )

@@ -23,6 +23,7 @@ from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, BlockId, CallbackId, InputId, ViewId
 from bot.slack.listeners.guard import guarded
 from bot.slack.sharing import NotShared, message_link, post_shared
+from bot.usecases.home import note_lookup
 from bot.usecases.job_ids import parse_job_id
 from bot.usecases.show_job import JobAnswer, show_job
 
@@ -85,6 +86,7 @@ async def handle_submit(
         if result.outcome == "JobNotFound":
             await ack(response_action="errors", errors={BlockId.LOOKUP_INPUT.value: NO_SUCH_JOB})
         else:
+            await _note(deps, body, parsed, result)
             await ack(response_action="update", view=_answer_view(typed, parsed, result))
         audit.finish(result.outcome)
         return
@@ -95,12 +97,19 @@ async def handle_submit(
         note = [section_block(f":mag: {NO_SUCH_JOB}")]
         shown = lookup_view(typed, notice=note)
     else:
+        await _note(deps, body, parsed, result)
         shown = _answer_view(typed, parsed, result)
     try:
         await client.views_update(view_id=str(view.get("id")), view=shown)
     except SlackApiError as error:
         deps.slack_api_error("views.update", slack_error_code(error))
     audit.finish(result.outcome)
+
+
+async def _note(deps: Deps, body: dict[str, Any], job_id: int, result: JobAnswer) -> None:
+    if result.job is not None:
+        user = str((body.get("user") or {}).get("id") or "")
+        await note_lookup(deps.home, user, job_id, result.job.name or "")
 
 
 def _typed(view: dict[str, Any]) -> str:
