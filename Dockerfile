@@ -11,9 +11,13 @@ COPY bot ./bot
 RUN uv sync --locked --no-dev --no-editable
 
 FROM python:3.11-slim-bookworm
-RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin jobbot
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin jobbot \
+    && mkdir /data && chown 10001 /data
 COPY --from=build /opt/jobbot /opt/jobbot
-ENV PATH=/opt/jobbot/bin:$PATH PYTHONUNBUFFERED=1 JOBBOT_HOST=0.0.0.0 JOBBOT_PORT=3000
+ENV PATH=/opt/jobbot/bin:$PATH PYTHONUNBUFFERED=1 JOBBOT_HOST=0.0.0.0 JOBBOT_PORT=3000 \
+    JOBBOT_DB=/data/jobbot.db
+# Watches live in the SQLite file here (unless JOBBOT_DB points at PostgreSQL): keep it.
+VOLUME ["/data"]
 USER 10001
 WORKDIR /home/jobbot
 EXPOSE 3000

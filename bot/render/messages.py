@@ -36,6 +36,8 @@ def help_message(command: str, visibility: str = "ephemeral") -> Message:
     text = (
         f"*{cmd} shows a Flink job's status, timing and configuration.*\n"
         f"• `{cmd} 50320` or `{cmd} show 50320`: the job card ({who})\n"
+        f"• `{cmd} watch 50320`: post each status change of the job in a thread here, "
+        f"until it ends; `{cmd} unwatch 50320`, `{cmd} watching`\n"
         f"• `{cmd} help`: this help\n"
         "• On any message, *More actions → Job details* finds the job IDs in it "
         "(an alert, a log line, a console link) and posts their cards in its thread.\n"

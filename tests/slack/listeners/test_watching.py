@@ -251,3 +251,16 @@ async def test_a_forged_or_stale_unwatch_button_changes_nothing(start_bot: Start
     stale = await click(bot, "job_unwatch", '{"project": "", "job_id": 777}', "stale")
     assert "is not watched here" in all_text(stale)
     assert await live(bot) == [50320]
+
+
+async def test_metrics_count_polls_requests_changes_and_replies(start_bot: StartJobbot) -> None:
+    bot = await start_bot(**FAST)
+    await run(bot, "watch 50320", "w")
+    bot.fake_jobs.jobs[50320]["status"] = "job_running_exception"
+    posted = 'jobbot_watch_notifications_total{outcome="posted"} 1.0'
+    await wait_until(lambda: posted in bot.runtime.metrics.render().decode())
+    await wait_until(lambda: "jobbot_watches_active 1.0" in bot.runtime.metrics.render().decode())
+    text = bot.runtime.metrics.render().decode()
+    assert 'jobbot_watch_changes_total{kind="change"} 1.0' in text
+    assert 'jobbot_watch_requests_total{mode="job"}' in text
+    assert "jobbot_watches_active 1.0" in text
