@@ -82,6 +82,7 @@ def _share_row(ref: JobRef, channel: str | None) -> Block:
     elements = [
         select,
         button("Share", ActionId.JOB_SHARE, value, style="primary"),
+        button("Watch", ActionId.LOOKUP_WATCH, value),
         button("Details", ActionId.JOB_MORE, value),
     ]
     return actions_block(BlockId.LOOKUP_SHARE, elements)

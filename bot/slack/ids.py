@@ -29,6 +29,7 @@ class ActionId(StrEnum):
     JOB_MORE_NEXT = "job_more_next"
     LOOKUP_OPEN = "job_lookup_open"
     LOOKUP_CHANNEL = "job_lookup_channel"
+    LOOKUP_WATCH = "job_lookup_watch"
 
 
 class BlockId(StrEnum):

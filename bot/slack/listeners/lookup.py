@@ -26,6 +26,7 @@ from bot.slack.sharing import NotShared, message_link, post_shared
 from bot.usecases.home import note_lookup
 from bot.usecases.job_ids import parse_job_id
 from bot.usecases.show_job import JobAnswer, show_job
+from bot.usecases.watching import start_watch
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,50 @@ async def _update(client: AsyncWebClient, deps: Deps, view: dict[str, Any], show
         deps.slack_api_error("views.update", slack_error_code(error))
 
 
+async def handle_watch(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    audit: Audit,
+) -> None:
+    """Watch the window's job in the channel chosen beside the button; say how it went."""
+    await ack()
+    view = body.get("view") or {}
+    typed = str(view.get("private_metadata") or "")
+    channel = _chosen_channel(view)
+    try:
+        ref = JobRef.from_value(action.get("value") or "")
+    except ValueError:
+        note = [section_block(":thinking_face: That Watch button does not say which job to watch.")]
+        await _update(client, deps, view, lookup_view(typed, notice=note))
+        audit.finish("bad button value")
+        return
+    audit.job_ids.append(ref.job_id)
+    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    if not result.ok or deps.watching is None:
+        await _update(client, deps, view, _answer_view(typed, ref.job_id, result))
+        audit.finish(f"not watched: {result.outcome}")
+        return
+    allowed = deps.settings.allowed_channels
+    if not channel:
+        note = [context_block(":point_down: Choose a channel to watch the job in, then Watch.")]
+        outcome = "no channel chosen"
+    elif allowed and channel not in allowed:
+        note = [context_block(f":no_entry: jobbot is not enabled in {channel_link(channel)}.")]
+        outcome = "not watched: channel not allowed"
+    else:
+        user = str((body.get("user") or {}).get("id") or "")
+        answer = await start_watch(
+            deps.watching, project=ref.project, job_id=ref.job_id, channel_id=channel, user_id=user
+        )
+        note, outcome = notice_blocks(answer.message), answer.outcome
+    shown = lookup_view(typed, result=result.message, ref=ref, notice=note, channel=channel)
+    await _update(client, deps, view, shown)
+    audit.finish(outcome)
+
+
 async def handle_channel_chosen(ack: AsyncAck) -> None:
     """Acknowledge the channel menu: its choice is read from the window when Share is clicked."""
     await ack()
@@ -213,4 +258,5 @@ def register(app: AsyncApp) -> None:
     app.global_shortcut(CallbackId.JOB_LOOKUP.value)(guarded(handle_shortcut))
     app.view_submission(ViewId.JOB_LOOKUP.value)(guarded(handle_submit))
     app.action(ActionId.LOOKUP_CHANNEL.value)(handle_channel_chosen)
+    app.action(ActionId.LOOKUP_WATCH.value)(guarded(handle_watch))
     app.action(ActionId.LOOKUP_OPEN.value)(guarded(handle_open_button))

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.store import watches
 from tests.blockkit import assert_no_unescaped_control, assert_valid_view
 from tests.conftest import Jobbot
 from tests.fakes import (
@@ -114,7 +115,12 @@ async def test_a_job_shows_its_card_in_the_window(bot: Jobbot, audits: Audits) -
     assert "my_job_001" in text
     assert "Running" in text
     elements = [e for b in shown["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [e["action_id"] for e in elements] == ["job_lookup_channel", "job_share", "job_more"]
+    assert [e["action_id"] for e in elements] == [
+        "job_lookup_channel",
+        "job_share",
+        "job_lookup_watch",
+        "job_more",
+    ]
     assert json.loads(elements[1]["value"]) == {"job_id": 50320}
     # What was typed stays in the input, to look up another job from here.
     [block] = [b for b in shown["blocks"] if b["type"] == "input"]
@@ -259,4 +265,44 @@ async def test_share_of_a_job_that_is_gone_says_why_and_posts_nothing(
     await click_share(bot, window, CHANNEL)
     shown = await window_after_share(bot, audits)
     assert "`50320` was not found" in json.dumps(shown)
+    assert bot.fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_watch_from_the_window_starts_a_watch_in_the_chosen_channel(
+    bot: Jobbot, audits: Audits
+) -> None:
+    window = await shown_card(bot)
+    state = {
+        "job_lookup_share": {
+            "job_lookup_channel": {"type": "conversations_select", "selected_conversation": CHANNEL}
+        }
+    }
+    payload = view_action_payload(
+        json.dumps({"job_id": 50320}),
+        "job_lookup_watch",
+        window,
+        trigger_id=bot.fake_slack.trigger(),
+        state=state,
+    )
+    assert (await bot.post(interactive_body(payload))).status_code == 200
+    shown = await window_after_share(bot, audits)
+    # The watch's parent card is posted in the channel for everyone, and the window says so.
+    posts = [c.params for c in bot.fake_slack.calls_to("chat.postMessage")]
+    assert [p["channel"] for p in posts] == [CHANNEL]
+    assert "my_job_001" in json.dumps(shown)
+    async with bot.runtime.db.begin() as conn:
+        assert await watches.live_watch(conn, "", 50320, CHANNEL) is not None
+
+
+async def test_watch_without_a_channel_asks_for_one(bot: Jobbot, audits: Audits) -> None:
+    window = await shown_card(bot)
+    payload = view_action_payload(
+        json.dumps({"job_id": 50320}),
+        "job_lookup_watch",
+        window,
+        trigger_id=bot.fake_slack.trigger(),
+    )
+    assert (await bot.post(interactive_body(payload))).status_code == 200
+    shown = await window_after_share(bot, audits)
+    assert "Choose a channel to watch" in json.dumps(shown)
     assert bot.fake_slack.calls_to("chat.postMessage") == []
