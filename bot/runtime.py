@@ -30,6 +30,7 @@ from bot.slack.retries import Sleep, slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store.db import Database, open_database
 from bot.store.migrations import current_version, migrate
+from bot.usecases.home import DatabaseHome
 from bot.usecases.projects import Project, Projects
 from bot.usecases.stored import StoredChannelDefaults, StoredSeenEvents
 from bot.usecases.watching import Watching
@@ -241,6 +242,7 @@ def build_runtime(
         # Shared by every replica: a channel's default project, and the events answered.
         channel_defaults=StoredChannelDefaults(db),
         seen_events=StoredSeenEvents(db),
+        home=DatabaseHome(db),
         watching=Watching(
             db=db,
             jobs=lambda project: projects.keyed(project).jobs,

@@ -77,6 +77,9 @@ class FakeSlack(LoopbackServer):
     conversations.replies (metadata included) and edited with chat.update. `hold(params)`
     returning "before" or "after" never answers that chat.postMessage: before or after the
     message is recorded (a process killed while waiting crashed around its post).
+    Views live in `views` (id -> view, with Slack's `id` and `hash`), Home tabs in `homes`
+    (user -> view); `trigger()` issues a trigger_id that views.open takes for 3 s, as Slack
+    does; `member_of[user]` lists the channels users.conversations answers for a user.
     """
 
     def __init__(self, bot_token: str = "xoxb-test-token") -> None:
@@ -98,6 +101,13 @@ class FakeSlack(LoopbackServer):
         # Socket Mode: apps.connections.open answers this WebSocket URL to this app token.
         self.app_token = "xapp-1-A0001-1-test"
         self.socket_url = ""
+        self.views: dict[str, dict[str, Any]] = {}
+        self.homes: dict[str, dict[str, Any]] = {}
+        self.member_of: dict[str, list[str]] = {}
+        self.permalink_error: str | None = None
+        self.conversations_error: str | None = None
+        self._triggers: dict[str, float] = {}
+        self._ids = itertools.count(1)
         self._ts = 1700000000.000100
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.hold: Callable[[dict[str, Any]], str | None] = lambda params: None
@@ -173,13 +183,19 @@ class FakeSlack(LoopbackServer):
             return web.json_response(self._update(params))
         if method == "conversations.replies":
             return web.json_response(self.replies_answer(params))
+        if method in VIEW_METHODS:
+            return web.json_response(self._view_call(method, params))
         if method == "chat.getPermalink":
+            if self.permalink_error:
+                return web.json_response({"ok": False, "error": self.permalink_error})
             channel, ts = str(params.get("channel")), str(params.get("message_ts"))
             link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
             return web.json_response({"ok": True, "channel": channel, "permalink": link})
         if method == "chat.postEphemeral":
             self._ts += 1
             return web.json_response({"ok": True, "message_ts": f"{self._ts:.6f}"})
+        if method == "users.conversations":
+            return web.json_response(self._conversations(params))
         if method == "usergroups.users.list":
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
@@ -225,6 +241,60 @@ class FakeSlack(LoopbackServer):
                 return {"ok": True, "channel": channel, "ts": ts}
         return {"ok": False, "error": "message_not_found"}
 
+    def trigger(self) -> str:
+        """Issue a trigger_id, as Slack does with each interaction (good for 3 s)."""
+        trigger_id = new_trigger_id()
+        self._triggers[trigger_id] = time.monotonic()
+        return trigger_id
+
+    def acked_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """Replace a view as Slack does on `response_action: update`; return it as held."""
+        self.views[view_id] = {**view, "id": view_id, "hash": f"h{next(self._ids)}"}
+        return self.views[view_id]
+
+    def view_calls(self) -> list[tuple[str, dict[str, Any]]]:
+        """Return (method, view) for each views.* call, in order."""
+        return [
+            (call.method, _json_param(call.params.get("view")))
+            for call in self.calls
+            if call.method in VIEW_METHODS
+        ]
+
+    def _view_call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        view = _json_param(params.get("view"))
+        if method in {"views.open", "views.push"}:
+            issued = self._triggers.get(str(params.get("trigger_id")))
+            if issued is None or time.monotonic() - issued > TRIGGER_LIFE_S:
+                return {"ok": False, "error": "expired_trigger_id"}
+            view_id = f"V{next(self._ids):08d}"
+        elif method == "views.update":
+            view_id = str(params.get("view_id") or "")
+            if view_id not in self.views:
+                return {"ok": False, "error": "not_found"}
+            if params.get("hash") and params["hash"] != self.views[view_id]["hash"]:
+                return {"ok": False, "error": "hash_conflict"}
+        else:  # views.publish
+            view_id = f"VHOME{params.get('user_id')}"
+        stored = {**view, "id": view_id, "hash": f"h{next(self._ids)}"}
+        if method == "views.publish":
+            self.homes[str(params.get("user_id"))] = stored
+        self.views[view_id] = stored
+        return {"ok": True, "view": stored}
+
+    def _conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.conversations_error:
+            return {"ok": False, "error": self.conversations_error}
+        channels = self.member_of.get(str(params.get("user")), [])
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = channels[start : start + limit]
+        more = start + limit < len(channels)
+        return {
+            "ok": True,
+            "channels": [{"id": channel, "is_member": True} for channel in page],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
     def usergroup_answer(self, usergroup: str) -> dict[str, Any]:
         if self.usergroups_error is not None:
             return {"ok": False, "error": self.usergroups_error}
@@ -251,6 +321,19 @@ class FakeSlack(LoopbackServer):
         if self.hook_status >= 400:
             return web.Response(text=self.hook_error, status=self.hook_status)
         return web.Response(text="ok", status=self.hook_status)
+
+
+# Slack: a trigger_id "expires after 3 seconds"; views.open after that fails.
+TRIGGER_LIFE_S = 3.0
+VIEW_METHODS = {"views.open", "views.push", "views.update", "views.publish"}
+
+
+def _json_param(value: Any) -> dict[str, Any]:
+    # slack_sdk sends views as JSON bodies; a form-encoded call carries them as a JSON string.
+    if isinstance(value, str):
+        parsed = json.loads(value)
+        return parsed if isinstance(parsed, dict) else {}
+    return dict(value or {})
 
 
 def _json_field(value: Any) -> Any:
@@ -809,3 +892,94 @@ def _route(service: str, path: str) -> tuple[str | None, int | None]:
 def _job_id_from_path(service: str, path: str) -> int | None:
     kind, job_id = _route(service, path)
     return job_id if kind == "job" else None
+
+
+def view_action_payload(
+    value: str,
+    action_id: str,
+    view: dict[str, Any],
+    *,
+    trigger_id: str,
+    user_id: str = "U0USER",
+    state: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return a `block_actions` payload for a click inside a modal (`view` as Slack holds it)."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0001", "domain": "acme"},
+        "user": {"id": user_id, "username": "oncall", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": view["id"]},
+        "trigger_id": trigger_id,
+        "view": {**view, "state": {"values": state or {}}},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "job_actions",
+                "text": {"type": "plain_text", "text": "Button", "emoji": True},
+                "value": value,
+                "action_ts": "1700000401.000600",
+            }
+        ],
+    }
+
+
+def global_shortcut_payload(
+    *, trigger_id: str, callback_id: str = "job_lookup", user_id: str = "U0USER"
+) -> dict[str, Any]:
+    """Return a global shortcut (`shortcut`) payload: no channel, no response_url."""
+    return {
+        "type": "shortcut",
+        "token": "legacy-verification-token",
+        "action_ts": "1700000500.000700",
+        "team": {"id": "T0001", "domain": "acme"},
+        "user": {"id": user_id, "username": "oncall", "team_id": "T0001"},
+        "is_enterprise_install": False,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+    }
+
+
+def view_submission_payload(
+    view: dict[str, Any], values: dict[str, Any], *, user_id: str = "U0USER"
+) -> dict[str, Any]:
+    """Return a `view_submission` payload for a modal (`view` as Slack holds it)."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "acme"},
+        "user": {"id": user_id, "username": "oncall", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "trigger_id": new_trigger_id(),
+        "view": {**view, "state": {"values": values}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+
+
+def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
+    """Return an Events API request body (JSON) carrying one event."""
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+        }
+    )
+
+
+def home_opened_event(user_id: str = "U0USER", tab: str = "home") -> dict[str, Any]:
+    """Return an `app_home_opened` event, as Slack sends it when a person opens the app."""
+    return {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": "D0APPDM",
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.jobs.masking import mask_secrets
+from bot.jobs.masking import MASK, is_secret_name, mask_secrets
 
 
 def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -63,6 +63,27 @@ def _or_empty(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         return handler(value)
     except ValidationError:
         return ()
+
+
+def _deep_masked(value: Any, depth: int = 0) -> Any:
+    """Mask every string in a nested value, and every value under a secret-looking key."""
+    if isinstance(value, str):
+        return mask_secrets(value)
+    if depth > 5:
+        return None
+    if isinstance(value, list):
+        return [_deep_masked(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        # DLI's runtime_config is a list of {"key": name, "value": value} pairs.
+        named = value.get("key", value.get("name"))
+        pair_secret = isinstance(named, str) and is_secret_name(named)
+        return {
+            str(key): MASK
+            if is_secret_name(str(key)) or (pair_secret and key == "value")
+            else _deep_masked(item, depth + 1)
+            for key, item in value.items()
+        }
+    return value
 
 
 def _not_bool(value: Any) -> Any:
@@ -219,6 +240,9 @@ class Job(BaseModel):
     checkpoint_path: Str = None
     dependency_jars: Ids = ()
     dependency_files: Ids = ()
+    # Every configuration field the API sent (job_config, and those CS sends at the top
+    # level), masked, in the API's spelling: the Details modal shows them all.
+    config: dict[str, Any] = Field(default_factory=dict)
     # When the API answered, by its own clock: "running for" is measured to this.
     current_time: Int = None
 
@@ -229,13 +253,18 @@ class Job(BaseModel):
             return {}
         config = data.get("job_config")
         merged = dict(data)
+        every = {key: data[key] for key in _CONFIG_FIELDS if data.get(key) is not None}
         if isinstance(config, dict):
+            every.update(config)
             for key in _CONFIG_FIELDS:
                 if config.get(key) is not None:
                     merged[key] = config[key]
+        merged["config"] = _deep_masked(every)
         # Credentials can hide in any text field (a bucket URL, a name, an edge group), so
         # every string is masked here, once, before anything can show it.
-        return {key: _masked(value) for key, value in merged.items()}
+        return {key: _masked(value) for key, value in merged.items() if key != "config"} | {
+            "config": merged["config"]
+        }
 
     @property
     def health(self) -> Health:

@@ -10,13 +10,14 @@ import yaml
 from bot.slack.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
-# Exactly what the code calls: commands (the slash command and the shortcut), chat:write
-# (chat.postMessage in threads, chat.postEphemeral for refused mentions, chat.update of a
-# watch's parent card), usergroups:read (usergroups.users.list for JOBBOT_ALLOWED_USERGROUPS),
-# channels:history and groups:history (conversations.replies: after a crash, look in a watch's
-# thread, public or private, for a reply before posting it again), app_mentions:read (the
-# app_mention event). chat.getPermalink needs none. tests/ops/test_manifest.py checks this
-# against the code.
+# Exactly what the code calls: commands (the slash command and the shortcuts), chat:write
+# (chat.postMessage in threads and for Share, chat.postEphemeral for refused mentions,
+# chat.update of a watch's parent card), usergroups:read (usergroups.users.list for
+# JOBBOT_ALLOWED_USERGROUPS), channels:history and groups:history (conversations.replies: after a
+# crash, look in a watch's thread, public or private, for a reply before posting it again),
+# app_mentions:read (the app_mention event), channels:read and groups:read (users.conversations:
+# the public and private channels a person is in, for the watches on their Home tab).
+# chat.getPermalink and views.* need none. tests/ops/test_manifest.py checks this against the code.
 BOT_SCOPES = (
     "commands",
     "chat:write",
@@ -24,9 +25,11 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "app_mentions:read",
+    "channels:read",
+    "groups:read",
 )
-# The Events API events the app listens to (each needs its scope above).
-BOT_EVENTS = ("app_mention",)
+# The Events API events the app listens to (app_home_opened needs no scope of its own).
+BOT_EVENTS = ("app_mention", "app_home_opened")
 # Where the manifest points when no address is given (manifest.yml's too): to be replaced.
 PLACEHOLDER_URL = "https://jobbot.example.com"
 
@@ -39,10 +42,17 @@ LONG_DESCRIPTION = (
     " button. jobbot never mentions anyone, masks credentials found in job arguments and SQL,"
     " and keeps its replies private unless you ask otherwise."
 )
+# callback_id -> (name, type, description); a shortcut's name is at most 24 characters.
 SHORTCUTS = {
     CallbackId.JOB_DETAILS: (
         "Job details",
+        "message",
         "Post the cards of the jobs this message mentions in its thread",
+    ),
+    CallbackId.JOB_LOOKUP: (
+        "Look up a job",
+        "global",
+        "Look a Flink job up by ID or name and see its card, to share or watch",
     ),
 }
 
@@ -94,16 +104,21 @@ def build_manifest(command: str, *, url: str | None, socket_mode: bool = False) 
             "long_description": LONG_DESCRIPTION.format(command=command),
         },
         "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": False,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": "jobbot", "always_online": True},
             "slash_commands": [slash_command],
             "shortcuts": [
                 {
                     "name": name,
-                    "type": "message",
+                    "type": kind,
                     "callback_id": callback_id.value,
                     "description": description,
                 }
-                for callback_id, (name, description) in SHORTCUTS.items()
+                for callback_id, (name, kind, description) in SHORTCUTS.items()
             ],
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},

@@ -50,8 +50,12 @@ def notification_text(job: Job, job_id: int) -> str:
     return fit(f"Job {job_id} {name}: {status_label(job)}", 300)
 
 
-def build_job_card(job: Job, job_id: int, *, now: datetime, project: str = "") -> Message:
+def build_job_card(
+    job: Job, job_id: int, *, now: datetime, project: str = "", shareable: bool = False
+) -> Message:
     """Build the card for a job; `now` stands in when the API sent no `current_time`.
+
+    `shareable` adds Share, for cards only the person who asked can see.
 
     The Job model has already masked credential-looking values in every string it holds.
     """
@@ -69,20 +73,15 @@ def build_job_card(job: Job, job_id: int, *, now: datetime, project: str = "") -
     if job.desc and job.desc.strip():
         blocks.append(context_block(fit(job.desc.strip(), FIELD_LIMIT)))
     ref = JobRef(job_id=job_id, project=project).to_value()
-    blocks.append(
-        actions_block(
-            BlockId.JOB_ACTIONS,
-            [
-                button("Refresh", ActionId.JOB_REFRESH, ref),
-                button(
-                    "Watch",
-                    ActionId.JOB_WATCH,
-                    WatchRef(job_id=job_id, project=project).to_value(),
-                ),
-                button("Plan", ActionId.JOB_PLAN, ref),
-            ],
-        )
-    )
+    actions = [
+        button("Refresh", ActionId.JOB_REFRESH, ref),
+        button("Watch", ActionId.JOB_WATCH, WatchRef(job_id=job_id, project=project).to_value()),
+        button("Plan", ActionId.JOB_PLAN, ref),
+        button("Details", ActionId.JOB_MORE, ref),
+    ]
+    if shareable:
+        actions.append(button("Share", ActionId.JOB_SHARE, ref))
+    blocks.append(actions_block(BlockId.JOB_ACTIONS, actions))
     text = notification_text(job, job_id)
     return Message(text=f"{fit(project, 40)}: {text}" if project else text, blocks=blocks)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class JobRef(BaseModel):
-    """The job a card shows, stored in its Refresh button."""
+    """The job a card shows, stored in its buttons (and its project, when there are several)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -19,7 +21,7 @@ class JobRef(BaseModel):
         return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
-    def from_value(cls, value: str) -> JobRef:
+    def from_value(cls, value: str) -> Self:
         """Read back a button's `value`; raises ValueError when it is not ours."""
         return cls.model_validate_json(value)
 
@@ -61,3 +63,9 @@ class WatchRef(BaseModel):
     def from_value(cls, value: str) -> WatchRef:
         """Read back a button's `value`; raises ValueError when it is not ours."""
         return cls.model_validate_json(value)
+
+
+class PageRef(JobRef):
+    """A page of a job's Details modal: in its Next/Previous buttons and private_metadata."""
+
+    page: int = Field(0, ge=0, lt=1000)

@@ -64,7 +64,9 @@ class AccessPolicy:
     async def refusal(self, user_id: str | None, channel_id: str | None) -> str | None:
         """Return why the request is refused, or None when it is allowed."""
         rules = self.rules
-        if rules.channels and channel_id not in rules.channels:
+        # Requests from no channel (a global shortcut, a modal, the Home tab) pass the channel
+        # rule; sharing from them into a channel checks that channel itself.
+        if rules.channels and channel_id is not None and channel_id not in rules.channels:
             return "jobbot is not enabled in this channel."
         if not rules.restricts_people or user_id in rules.users:
             return None

@@ -10,7 +10,13 @@ from bot.usecases.watching import list_watches, start_watch, stop_watch
 
 
 def asking_for(
-    deps: Deps, *, command: str, visibility: str, user: str | None, channel: str | None
+    deps: Deps,
+    *,
+    command: str,
+    visibility: str,
+    user: str | None,
+    channel: str | None,
+    shareable: bool = False,
 ) -> Asking:
     """Return the context a request is answered in, watching included when it is wired."""
     others: dict[type, Handler] = {}
@@ -26,6 +32,8 @@ def asking_for(
         channel=channel,
         others=others,
         watching=deps.watching,
+        shareable=shareable,
+        home=deps.home,
     )
 
 

@@ -40,7 +40,12 @@ class RequestInfo:
             body.get("channel_id")
             or (body.get("channel") or {}).get("id")
             or (body.get("container") or {}).get("channel_id")
-            or (event.get("channel") if isinstance(event.get("channel"), str) else None)
+            # The Home tab is no channel (its `channel` is the app's direct message).
+            or (
+                event.get("channel")
+                if isinstance(event.get("channel"), str) and event.get("type") != "app_home_opened"
+                else None
+            )
         )
         if kind == "slash_command":
             what = f"{body.get('command', '')} {body.get('text', '')}".strip()

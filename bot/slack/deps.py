@@ -11,7 +11,9 @@ from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
+from bot.slack.memberships import ChannelMemberships
 from bot.slack.once import MemorySeenEvents, SeenEvents
+from bot.usecases.home import HomeSource
 from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
 from bot.usecases.watching import Watching
 
@@ -43,6 +45,10 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
+    # The channels each person is in, for the Home tab (cached users.conversations answers).
+    memberships: ChannelMemberships = field(default_factory=ChannelMemberships)
+    # Where the Home tab reads watches and recent lookups (the database).
+    home: HomeSource | None = None
     watching: Watching | None = None
 
     def __post_init__(self) -> None:

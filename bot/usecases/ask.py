@@ -11,6 +11,7 @@ from bot.render.messages import invalid_job_id, usage_error
 from bot.usecases import requests as rq
 from bot.usecases.answer import Answer
 from bot.usecases.find_job import find_job
+from bot.usecases.home import HomeSource, note_lookup
 from bot.usecases.list_jobs import first_page, list_jobs
 from bot.usecases.projects import ChannelDefaults, Project, Projects, UnknownProject
 from bot.usecases.show_job import show_job
@@ -39,6 +40,10 @@ class Asking:
     others: dict[type, Handler] = field(default_factory=dict)
     # What watching needs (the database, the poller's outbox), when it is wired in.
     watching: Watching | None = None
+    # Cards only the asker sees get Share.
+    shareable: bool = False
+    # Where shown cards are remembered for the asker's Home tab.
+    home: HomeSource | None = None
 
 
 def quick_answer(
@@ -101,8 +106,21 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
         case rq.ShowJob(target=target):
             project = await project_for(asking, target.project)
             result = await show_job(
-                project.jobs, target.job_id, now=asking.now, project=project.name
+                project.jobs,
+                target.job_id,
+                now=asking.now,
+                project=project.name,
+                shareable=asking.shareable,
             )
+            if result.job is not None:
+                # Recorded before the card goes out, so the Home tab opened right after shows it.
+                await note_lookup(
+                    asking.home,
+                    asking.user or "",
+                    target.job_id,
+                    result.job.name or "",
+                    project=project.name,
+                )
             return Answer(result.message, result.ok, result.outcome, (target.job_id,))
         case rq.FindJob(project=name, name=job_name):
             return await find_job(await project_for(asking, name), job_name, now=asking.now)

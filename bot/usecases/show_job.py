@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.jobs import errors
 from bot.jobs.cache import JobCache
+from bot.jobs.models import Job
 from bot.render.blocks import Message
 from bot.render.card import build_job_card
 from bot.render.messages import lookup_error
@@ -22,10 +23,13 @@ class JobAnswer:
     message: Message
     ok: bool
     outcome: str
+    job: Job | None = None
 
 
-async def show_job(jobs: JobCache, job_id: int, *, now: datetime, project: str = "") -> JobAnswer:
-    """Fetch a job and render its card, or the plain-words error."""
+async def show_job(
+    jobs: JobCache, job_id: int, *, now: datetime, project: str = "", shareable: bool = False
+) -> JobAnswer:
+    """Fetch a job and render its card (with Share when `shareable`), or the plain-words error."""
     try:
         job = await jobs.get(job_id)
     except errors.JobApiError as error:
@@ -36,4 +40,5 @@ async def show_job(jobs: JobCache, job_id: int, *, now: datetime, project: str =
         )
         message = lookup_error(error, job_id, timeout_s=jobs.timeout_s, project=project)
         return JobAnswer(message, ok=False, outcome=type(error).__name__)
-    return JobAnswer(build_job_card(job, job_id, now=now, project=project), ok=True, outcome="ok")
+    card = build_job_card(job, job_id, now=now, project=project, shareable=shareable)
+    return JobAnswer(card, ok=True, outcome="ok", job=job)

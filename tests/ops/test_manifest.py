@@ -20,14 +20,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.__main__ import main
 from bot.ops.manifest import build_manifest, events_url
 from bot.runtime import build_runtime
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, CallbackId, ViewId
 from tests.conftest import BOT_TOKEN, PROJECT_ID, SIGNING_SECRET, make_settings
 from tests.fakes import (
     app_mention_body,
     block_action_payload,
     command_body,
+    event_body,
     interactive_body,
     message_shortcut_payload,
+    view_submission_payload,
 )
 
 REPO = Path(__file__).parents[2]
@@ -46,7 +48,12 @@ SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "chat.update": {"chat:write"},
     "chat.getPermalink": set(),
     "conversations.replies": {"channels:history", "groups:history"},
+    "views.open": set(),
+    "views.push": set(),
+    "views.update": set(),
+    "views.publish": set(),
     "usergroups.users.list": {"usergroups:read"},
+    "users.conversations": {"channels:read", "groups:read"},
 }
 
 
@@ -118,6 +125,15 @@ def probes(manifest: dict[str, Any]) -> dict[str, str]:
     for action_id in ActionId:
         payload = block_action_payload("50320", hook, action_id=action_id.value)
         bodies[f"action {action_id.value}"] = interactive_body(payload)
+    for event in manifest.get("settings", {}).get("event_subscriptions", {}).get("bot_events", []):
+        event_payload = {"type": event, "user": "U0USER", "tab": "home", "channel": "D0APPDM"}
+        bodies[f"event {event}"] = event_body(event_payload)
+    # Nor of modals: the lookup window is the one whose submission comes back to us.
+    if any(s["callback_id"] == CallbackId.JOB_LOOKUP for s in features.get("shortcuts", [])):
+        submission = view_submission_payload(
+            {"id": "V1", "type": "modal", "callback_id": ViewId.JOB_LOOKUP.value}, {}
+        )
+        bodies[f"view {ViewId.JOB_LOOKUP.value}"] = interactive_body(submission)
     return bodies
 
 
@@ -167,8 +183,11 @@ def scopes_the_code_needs(manifest: dict[str, Any]) -> set[str]:
 def check_urls(manifest: dict[str, Any], url: str | None) -> None:
     interactivity = manifest["settings"]["interactivity"]
     commands = manifest["features"]["slash_commands"]
-    assert interactivity["is_enabled"] is True  # the shortcut and the buttons need it
     events = manifest["settings"]["event_subscriptions"]
+    assert interactivity["is_enabled"] is True  # the shortcut and the buttons need it
+    # The Home tab needs its event, and the tab itself.
+    assert "app_home_opened" in events["bot_events"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     if url is None:
         assert manifest["settings"]["socket_mode_enabled"] is True
         assert "request_url" not in interactivity
@@ -193,7 +212,8 @@ async def full_check(
         reached = await registered_vs_declared(app, manifest)
     cross_check_listeners(reached, manifest)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == scopes_the_code_needs(manifest)
-    assert len(manifest["oauth_config"]["scopes"]["bot"]) == 6  # no duplicates
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert len(scopes) == len(set(scopes)) == 8  # no duplicates
     check_urls(manifest, url)
 
 
@@ -215,6 +235,8 @@ async def test_manifest_yml_passes_the_schema_and_the_cross_checks(
         "app_mentions:read",
         "channels:history",
         "groups:history",
+        "channels:read",
+        "groups:read",
     }
 
 
@@ -275,7 +297,7 @@ async def test_the_cross_check_catches_a_command_the_app_does_not_register() -> 
 
 def test_the_scope_check_catches_a_scope_the_code_does_not_use() -> None:
     manifest = build_manifest("/job", url=EXAMPLE_URL)
-    scopes = {*manifest["oauth_config"]["scopes"]["bot"], "channels:read"}
+    scopes = {*manifest["oauth_config"]["scopes"]["bot"], "users:read.email"}
     assert scopes != scopes_the_code_needs(manifest)
 
 

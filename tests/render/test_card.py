@@ -250,13 +250,27 @@ def test_dli_entrypoint_args_are_masked() -> None:
     assert "--input obs://b/in" in text
 
 
-def test_refresh_watch_and_plan_buttons_carry_the_job_id() -> None:
+def test_the_card_buttons_carry_the_job() -> None:
     payload = card(seed_job())
     buttons = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_watch", "job_plan"]
+    assert [b["action_id"] for b in buttons] == ["job_refresh", "job_watch", "job_plan", "job_more"]
     assert JobRef.from_value(buttons[0]["value"]).job_id == 50320
     assert WatchRef.from_value(buttons[1]["value"]) == WatchRef(project="", job_id=50320)
     assert JobRef.from_value(buttons[2]["value"]).job_id == 50320
+    assert JobRef.from_value(buttons[3]["value"]).job_id == 50320
+
+
+def test_a_shareable_card_has_share_too() -> None:
+    job = seed_job()
+    payload = build_job_card(job, 50320, now=NOW, shareable=True).as_payload()
+    buttons = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [
+        "job_refresh",
+        "job_watch",
+        "job_plan",
+        "job_more",
+        "job_share",
+    ]
 
 
 def test_notification_text_for_the_seed_sample() -> None:

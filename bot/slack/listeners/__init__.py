@@ -2,7 +2,17 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, shortcuts, watching
+from bot.slack.listeners import (
+    actions,
+    commands,
+    details,
+    events,
+    home,
+    lookup,
+    share,
+    shortcuts,
+    watching,
+)
 
 
 def register_listeners(app: AsyncApp, command: str) -> None:
@@ -12,3 +22,7 @@ def register_listeners(app: AsyncApp, command: str) -> None:
     actions.register(app)
     events.register(app)
     watching.register(app)
+    share.register(app)
+    details.register(app)
+    lookup.register(app)
+    home.register(app)

@@ -58,7 +58,13 @@ async def handle_refresh(
     if found is None:
         return
     ref, project = found
-    result = await show_job(project.jobs, ref.job_id, now=deps.clock(), project=project.name)
+    result = await show_job(
+        project.jobs,
+        ref.job_id,
+        now=deps.clock(),
+        project=project.name,
+        shareable=not _shared(body),
+    )
     await _replace(deps, body, Answer(result.message, result.ok, result.outcome), audit)
 
 
@@ -72,7 +78,9 @@ async def handle_show(
     if found is None:
         return
     ref, project = found
-    result = await show_job(project.jobs, ref.job_id, now=deps.clock(), project=project.name)
+    result = await show_job(
+        project.jobs, ref.job_id, now=deps.clock(), project=project.name, shareable=True
+    )
     sent = await deps.responder.respond(body["response_url"], result.message)
     audit.finish(sent.outcome(result.outcome), replied=sent.ok)
 

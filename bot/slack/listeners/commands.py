@@ -40,6 +40,7 @@ async def handle_job_command(
         visibility=settings.visibility,
         user=command.get("user_id"),
         channel=command.get("channel_id"),
+        shareable=settings.visibility == "ephemeral",
     )
     result = await answer(request, asking)
     audit.job_ids.extend(result.job_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.conftest import sample
-from tests.fakes import FakeJobApi, Responder
+from tests.fakes import FakeJobApi, Responder, wait_until
 
 APIG_NO_BACKEND = {
     "error_code": "APIG.0610",
@@ -71,3 +72,19 @@ def blocks_of(params: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the blocks of a chat.postMessage call (JSON, or a JSON string in a form)."""
     blocks = params.get("blocks") or []
     return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+
+class Audits:
+    """The audit lines written so far: one per request, once its work (and replies) is done."""
+
+    def __init__(self, caplog: Any) -> None:
+        caplog.set_level(logging.INFO, logger="bot.audit")
+        self._caplog = caplog
+
+    def lines(self) -> list[str]:
+        return [r.getMessage() for r in self._caplog.records if r.name == "bot.audit"]
+
+    async def settled(self, count: int) -> list[str]:
+        """Wait until `count` requests have finished their work; return their audit lines."""
+        await wait_until(lambda: len(self.lines()) >= count)
+        return self.lines()

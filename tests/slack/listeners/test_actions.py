@@ -38,9 +38,14 @@ async def test_refresh_fetches_the_job_again_and_replaces_the_card(bot: Jobbot) 
     await wait_until(lambda: bool(bot.fake_slack.posts_to("cmd")))
     card = bot.fake_slack.posts_to("cmd")[0]
     assert "Running" in card["blocks"][1]["text"]["text"]
-    refresh, watch, _plan = buttons(card)
-    assert refresh["action_id"] == "job_refresh"
-    assert watch["action_id"] == "job_watch"
+    refresh, watch, plan, details, share = buttons(card)
+    assert [b["action_id"] for b in (refresh, watch, plan, details, share)] == [
+        "job_refresh",
+        "job_watch",
+        "job_plan",
+        "job_more",
+        "job_share",
+    ]
 
     bot.fake_jobs.jobs[50320]["status"] = "job_running_exception"
     bot.fake_jobs.jobs[50320]["status_desc"] = "Checkpoint 4123 expired before completing."

@@ -1,0 +1,70 @@
+"""The `job_share` button: post a card only its reader sees to the channel, for everyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.render.card import job_title
+from bot.render.refs import JobRef
+from bot.render.share import broken_share, not_shareable, shared_card, shared_note
+from bot.slack.audit import Audit
+from bot.slack.deps import Deps
+from bot.slack.ids import ActionId
+from bot.slack.listeners.guard import guarded
+from bot.slack.listeners.lookup import share_from_lookup
+from bot.slack.sharing import NotShared, message_link, post_shared
+from bot.usecases.show_job import show_job
+
+
+async def handle_share(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    audit: Audit,
+) -> None:
+    """Post a fresh card in the channel, then turn the private copy into a link to it."""
+    await ack()
+    container = body.get("container") or {}
+    if container.get("type") == "view":
+        await share_from_lookup(body, action, client, deps, audit)
+        return
+    await deps.acks.settled()
+    response_url = body["response_url"]
+    try:
+        ref = JobRef.from_value(action.get("value") or "")
+    except ValueError:
+        sent = await deps.responder.respond(response_url, broken_share(deps.settings.command))
+        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
+        return
+    if not container.get("is_ephemeral"):
+        sent = await deps.responder.respond(response_url, not_shareable())
+        audit.finish(sent.outcome("already shared"), replied=sent.ok)
+        return
+    audit.job_ids.append(ref.job_id)
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    user = str((body.get("user") or {}).get("id") or "")
+    # The channel sees the job as it is now, not as it was when the private card was made.
+    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    if not result.ok or result.job is None:
+        sent = await deps.responder.respond(response_url, result.message)
+        audit.finish(sent.outcome(f"not shared: {result.outcome}"), replied=sent.ok)
+        return
+    posted = await post_shared(client, deps, channel, shared_card(result.message, user))
+    if isinstance(posted, NotShared):
+        sent = await deps.responder.respond(response_url, posted.message)
+        audit.finish(sent.outcome(posted.outcome), replied=sent.ok)
+        return
+    link = await message_link(client, channel, posted)
+    note = shared_note(ref.job_id, job_title(result.job, ref.job_id), channel, link)
+    sent = await deps.responder.respond(response_url, note, replace_original=True)
+    audit.finish(sent.outcome("shared"), replied=sent.ok)
+
+
+def register(app: AsyncApp) -> None:
+    """Register the Share button."""
+    app.action(ActionId.JOB_SHARE.value)(guarded(handle_share))

@@ -1,0 +1,110 @@
+"""What the Home tab shows a person: watches in their channels and their recent lookups."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store.db import Database
+from bot.store.home import live_watches_in
+from bot.store.recent_lookups import recent_for, remember_lookup
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HomeWatch:
+    """A live watch, with its job's last status as the database holds it."""
+
+    project: str
+    job_id: int
+    job_name: str
+    channel_id: str
+    status: str | None
+    status_since: float | None
+
+
+@dataclass(frozen=True)
+class RecentLookup:
+    """A job the person looked up, and when."""
+
+    project: str
+    job_id: int
+    job_name: str
+    looked_up_at: float
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the Home tab shows, read without asking the job API."""
+
+    watches: list[HomeWatch]
+    recent: list[RecentLookup]
+
+
+class HomeSource(Protocol):
+    """Where the Home tab's data lives (the database)."""
+
+    async def watches_in(self, channel_ids: Collection[str]) -> list[HomeWatch]:
+        """Return the live watches in these channels, newest first."""
+        ...
+
+    async def recent_lookups(self, user_id: str) -> list[RecentLookup]:
+        """Return the person's last lookups, newest first."""
+        ...
+
+    async def remember(self, user_id: str, project: str, job_id: int, job_name: str) -> None:
+        """Record that a person looked a job up."""
+        ...
+
+
+async def home_data(source: HomeSource, user_id: str, channel_ids: Collection[str]) -> HomeData:
+    """Read the Home tab's data: the watches in the person's channels, their recent lookups."""
+    watches = await source.watches_in(channel_ids) if channel_ids else []
+    return HomeData(watches=watches, recent=await source.recent_lookups(user_id))
+
+
+class DatabaseHome:
+    """The Home tab's data in jobbot's database: watches and recent lookups."""
+
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def watches_in(self, channel_ids: Collection[str]) -> list[HomeWatch]:
+        """Return the live watches in these channels, newest first."""
+        async with self._db.begin() as conn:
+            rows = await live_watches_in(conn, channel_ids)
+        return [
+            HomeWatch(r.project, r.job_id, r.job_name, r.channel_id, r.status, r.status_since)
+            for r in rows
+        ]
+
+    async def recent_lookups(self, user_id: str) -> list[RecentLookup]:
+        """Return the person's last lookups, newest first."""
+        async with self._db.begin() as conn:
+            rows = await recent_for(conn, user_id)
+        return [RecentLookup(r.project, r.job_id, r.job_name, r.looked_up_at) for r in rows]
+
+    async def remember(self, user_id: str, project: str, job_id: int, job_name: str) -> None:
+        """Record that a person looked a job up (the newest 10 per person are kept)."""
+        async with self._db.begin() as conn:
+            await remember_lookup(conn, user_id, project, job_id, job_name, now=self._clock())
+
+
+async def note_lookup(
+    source: HomeSource | None, user_id: str, job_id: int, job_name: str, *, project: str = ""
+) -> None:
+    """Add a shown card to the person's recent lookups; a database failure only logs."""
+    if source is None or not user_id:
+        return
+    try:
+        await source.remember(user_id, project, job_id, job_name)
+    except (SQLAlchemyError, OSError) as error:
+        # The card was shown; only its line on the Home tab is missing.
+        log.warning("could not record a lookup: %s", type(error).__name__)
