@@ -112,7 +112,6 @@ class Outbox:
         job_id: int,
         *,
         keep_lease: Callable[[], Awaitable[bool]],
-        refresh_parents: bool = False,
     ) -> int:
         """Post what the job owes (the caller holds its lease); return how many were posted.
 
@@ -144,9 +143,6 @@ class Outbox:
                 log.warning("reply not posted, will retry: %s", failed.error)
                 self._observer.notification("failed")
                 given_up.add(note.watch_id)
-        if refresh_parents:
-            async with self._db.begin() as conn:
-                touched |= {v.watch.id for v in await watches.job_watches(conn, project, job_id)}
         for watch_id in sorted(touched - given_up):
             await self._refresh_parent(watch_id)
         return posted

@@ -178,12 +178,12 @@ class Poller:
                 elif outcome is not None:
                     next_poll = now + self._backoff(state, now)
                     await self._unreadable(conn, state, outcome, now)
-            await self._outbox.deliver(
-                taken.project,
-                taken.job_id,
-                refresh_parents=True,
-                keep_lease=lambda: self._keep(taken),
-            )
+                # Most polls change nothing: then there is nothing to post nor to update.
+                owes = bool(await outbox.owed_for_job(conn, taken.project, taken.job_id))
+            if owes:
+                await self._outbox.deliver(
+                    taken.project, taken.job_id, keep_lease=lambda: self._keep(taken)
+                )
         finally:
             async with self._db.begin() as conn:
                 if not await watched_jobs.forget_if_done(conn, taken.project, taken.job_id):
