@@ -33,6 +33,7 @@ async def connected(
     )
     runtime = build_runtime(settings, socket_mode=True)
     assert runtime.app is not None
+    await runtime.start(poll=False)  # the database: handled events are recorded there
     handler = AsyncSocketModeHandler(runtime.app, fake_slack.app_token)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     await wait_until(lambda: link.connections == 1)

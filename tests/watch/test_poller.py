@@ -91,8 +91,9 @@ async def rig(fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path) -> AsyncIt
         clock=clock,
         sleep=sleep,
     )
+    cache = JobCache(client, ttl_s=0)
     watching = Watching(
-        db=db, jobs=JobCache(client, ttl_s=0), threads=threads, outbox=outbox, clock=clock,
+        db=db, jobs=lambda project: cache, threads=threads, outbox=outbox, clock=clock,
         owner="me", interval_s=INTERVAL, lease_s=30, max_days=7, max_per_channel=2000,
     )  # fmt: skip
     yield Rig(db, poller, watching, clock, fake_slack, fake_jobs, slept)
