@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.jobs.models import STATUS_HEALTH, Health
+from bot.render.asking import help_text
 from bot.render.blocks import Block, actions_block, button, context_block, section_block
 from bot.render.labels import HEALTH_EMOJI, status_word
-from bot.render.asking import help_text
 from bot.render.share import channel_link
 from bot.render.text import code, date_token, escape, fit
 from bot.render.views import View, divider, header

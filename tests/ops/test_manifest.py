@@ -37,7 +37,11 @@ SCHEMA_DIR = Path(__file__).parent / "slack_manifest_schema"
 EXAMPLE_URL = "https://jobbot.example.com"
 
 # The bot scope each Events API event needs (https://api.slack.com/events).
-SCOPES_FOR_EVENT: dict[str, set[str]] = {"app_mention": {"app_mentions:read"}}
+# app_home_opened needs no scope of its own (Slack sends it to any app with a Home tab).
+SCOPES_FOR_EVENT: dict[str, set[str]] = {
+    "app_mention": {"app_mentions:read"},
+    "app_home_opened": set(),
+}
 
 # The bot scope each Slack Web API method needs (https://api.slack.com/methods). A method the
 # code starts calling that is missing here fails the scope check until its scope is added.

@@ -65,7 +65,12 @@ async def test_an_ephemeral_card_has_share_and_sharing_posts_it_for_everyone(bot
     assert "Shared by <@U0USER>" in all_text(shared)
     assert_no_unescaped_control(shared, allowed=("<@U0USER>",))
     # The channel's copy has no Share button (everyone sees it already), but Refresh.
-    assert [b["action_id"] for b in buttons(shared)] == ["job_refresh", "job_watch", "job_more"]
+    assert [b["action_id"] for b in buttons(shared)] == [
+        "job_refresh",
+        "job_watch",
+        "job_plan",
+        "job_more",
+    ]
     # The private copy is replaced by a note with a link to the shared message.
     assert note["replace_original"] is True
     assert_valid_message(note)
@@ -143,4 +148,9 @@ async def test_an_in_channel_card_has_no_share_button(start_bot: StartJobbot) ->
     await wait_until(lambda: bool(bot.fake_slack.posts_to("cmd")))
     card = bot.fake_slack.posts_to("cmd")[0]
     assert card["response_type"] == "in_channel"
-    assert [b["action_id"] for b in buttons(card)] == ["job_refresh", "job_watch", "job_more"]
+    assert [b["action_id"] for b in buttons(card)] == [
+        "job_refresh",
+        "job_watch",
+        "job_plan",
+        "job_more",
+    ]
