@@ -136,18 +136,10 @@ async def share_from_lookup(
     audit: Audit,
 ) -> None:
     """Share the window's card in the channel chosen beside the button; say how it went."""
-    view = body.get("view") or {}
-    typed = str(view.get("private_metadata") or "")
-    channel = _chosen_channel(view)
-    try:
-        ref = JobRef.from_value(action.get("value") or "")
-    except ValueError:
-        note = [section_block(":thinking_face: That Share button does not say which job to share.")]
-        await _update(client, deps, view, lookup_view(typed, notice=note))
-        audit.finish("bad button value")
+    clicked = await _window_job(body, action, client, deps, audit, ("Share", "share"))
+    if clicked is None:
         return
-    audit.job_ids.append(ref.job_id)
-    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    view, typed, channel, ref, result = clicked
     if not result.ok:
         # The job cannot be read now: the window says why, and nothing is posted.
         await _update(client, deps, view, _answer_view(typed, ref.job_id, result))
@@ -181,6 +173,37 @@ async def share_from_lookup(
     audit.finish(outcome)
 
 
+# What a button in the lookup window acts on: the window, what was typed, the channel chosen
+# beside the button, the job's reference and the job fetched afresh.
+WindowJob = tuple[dict[str, Any], str, str | None, JobRef, JobAnswer]
+
+
+async def _window_job(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    audit: Audit,
+    button: tuple[str, str],
+) -> WindowJob | None:
+    """Read a window button's job and fetch it; a forged value is said in the window (None)."""
+    view = body.get("view") or {}
+    typed = str(view.get("private_metadata") or "")
+    try:
+        ref = JobRef.from_value(action.get("value") or "")
+    except ValueError:
+        name, verb = button
+        note = [
+            section_block(f":thinking_face: That {name} button does not say which job to {verb}.")
+        ]
+        await _update(client, deps, view, lookup_view(typed, notice=note))
+        audit.finish("bad button value")
+        return None
+    audit.job_ids.append(ref.job_id)
+    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    return view, typed, _chosen_channel(view), ref, result
+
+
 def _chosen_channel(view: dict[str, Any]) -> str | None:
     values = (view.get("state") or {}).get("values") or {}
     select = (values.get(BlockId.LOOKUP_SHARE.value) or {}).get(ActionId.LOOKUP_CHANNEL.value)
@@ -206,18 +229,10 @@ async def handle_watch(
 ) -> None:
     """Watch the window's job in the channel chosen beside the button; say how it went."""
     await ack()
-    view = body.get("view") or {}
-    typed = str(view.get("private_metadata") or "")
-    channel = _chosen_channel(view)
-    try:
-        ref = JobRef.from_value(action.get("value") or "")
-    except ValueError:
-        note = [section_block(":thinking_face: That Watch button does not say which job to watch.")]
-        await _update(client, deps, view, lookup_view(typed, notice=note))
-        audit.finish("bad button value")
+    clicked = await _window_job(body, action, client, deps, audit, ("Watch", "watch"))
+    if clicked is None:
         return
-    audit.job_ids.append(ref.job_id)
-    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    view, typed, channel, ref, result = clicked
     if not result.ok or deps.watching is None:
         await _update(client, deps, view, _answer_view(typed, ref.job_id, result))
         audit.finish(f"not watched: {result.outcome}")
