@@ -91,6 +91,8 @@ class Runtime:
         for client in self.clients:
             await client.aclose()
         await self.deps.responder.aclose()
+        if self.deps.home is not None:
+            await self.deps.home.written()
         await self.db.aclose()
 
     async def health(self) -> dict[str, Any]:

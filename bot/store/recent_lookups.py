@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import recent_lookups
@@ -22,28 +23,55 @@ class RecentLookup:
     looked_up_at: float
 
 
-async def remember_lookup(
-    conn: AsyncConnection, user_id: str, project: str, job_id: int, job_name: str, *, now: float
-) -> None:
-    """Record a lookup, keeping one row per job and the newest `KEEP_PER_USER` per user."""
+@dataclass(frozen=True)
+class Lookup:
+    """A card shown to a user, to be remembered."""
+
+    user_id: str
+    project: str
+    job_id: int
+    job_name: str
+    at: float
+
+
+async def remember_lookups(conn: AsyncConnection, lookups: Sequence[Lookup]) -> None:
+    """Record lookups, keeping one row per job and the newest `KEEP_PER_USER` per user."""
+    if not lookups:
+        return
     table = recent_lookups
-    same_job = and_(
-        table.c.user_id == user_id, table.c.project == project, table.c.job_id == job_id
+    # The newest lookup of each job wins; one statement each, executed for all rows at once.
+    newest = {(x.user_id, x.project, x.job_id): x for x in sorted(lookups, key=lambda x: x.at)}
+    rows = [
+        {"u": x.user_id, "p": x.project, "j": x.job_id, "n": x.job_name, "at": x.at}
+        for x in newest.values()
+    ]
+    await conn.execute(
+        delete(table).where(
+            table.c.user_id == bindparam("u"),
+            table.c.project == bindparam("p"),
+            table.c.job_id == bindparam("j"),
+        ),
+        rows,
     )
-    await conn.execute(delete(table).where(same_job))
     await conn.execute(
         insert(table).values(
-            user_id=user_id, project=project, job_id=job_id, job_name=job_name, looked_up_at=now
-        )
+            user_id=bindparam("u"),
+            project=bindparam("p"),
+            job_id=bindparam("j"),
+            job_name=bindparam("n"),
+            looked_up_at=bindparam("at"),
+        ),
+        rows,
     )
     keep = (
         select(table.c.id)
-        .where(table.c.user_id == user_id)
+        .where(table.c.user_id == bindparam("u"))
         .order_by(table.c.looked_up_at.desc(), table.c.id.desc())
         .limit(KEEP_PER_USER)
         .scalar_subquery()
     )
-    await conn.execute(delete(table).where(table.c.user_id == user_id, table.c.id.not_in(keep)))
+    trim = delete(table).where(table.c.user_id == bindparam("u"), table.c.id.not_in(keep))
+    await conn.execute(trim, [{"u": user} for user in sorted({x.user_id for x in lookups})])
 
 
 async def recent_for(conn: AsyncConnection, user_id: str) -> list[RecentLookup]:

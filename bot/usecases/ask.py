@@ -113,7 +113,7 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
                 shareable=asking.shareable,
             )
             if result.job is not None:
-                # Recorded before the card goes out, so the Home tab opened right after shows it.
+                # Queued before the card goes out; the Home tab waits for queued lookups.
                 await note_lookup(
                     asking.home,
                     asking.user or "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -12,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.db import Database
 from bot.store.home import live_watches_in
-from bot.store.recent_lookups import recent_for, remember_lookup
+from bot.store.recent_lookups import Lookup, recent_for, remember_lookups
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class HomeSource(Protocol):
         """Record that a person looked a job up."""
         ...
 
+    async def written(self) -> None:
+        """Wait until every lookup remembered so far is stored."""
+        ...
+
 
 async def home_data(source: HomeSource, user_id: str, channel_ids: Collection[str]) -> HomeData:
     """Read the Home tab's data: the watches in the person's channels, their recent lookups."""
@@ -75,6 +80,10 @@ class DatabaseHome:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
+        # Lookups not yet written; a burst's lookups share one transaction (group commit)
+        # instead of each card waiting for its own.
+        self._pending: list[Lookup] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def watches_in(self, channel_ids: Collection[str]) -> list[HomeWatch]:
         """Return the live watches in these channels, newest first."""
@@ -86,25 +95,39 @@ class DatabaseHome:
         ]
 
     async def recent_lookups(self, user_id: str) -> list[RecentLookup]:
-        """Return the person's last lookups, newest first."""
+        """Return the person's last lookups, newest first (the ones being written included)."""
+        await self.written()
         async with self._db.begin() as conn:
             rows = await recent_for(conn, user_id)
         return [RecentLookup(r.project, r.job_id, r.job_name, r.looked_up_at) for r in rows]
 
     async def remember(self, user_id: str, project: str, job_id: int, job_name: str) -> None:
-        """Record that a person looked a job up (the newest 10 per person are kept)."""
-        async with self._db.begin() as conn:
-            await remember_lookup(conn, user_id, project, job_id, job_name, now=self._clock())
+        """Record that a person looked a job up (written in the background, soon after)."""
+        self._pending.append(Lookup(user_id, project, job_id, job_name, self._clock()))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write_pending())
+
+    async def written(self) -> None:
+        """Wait until every lookup remembered so far is in the database (or failed to be)."""
+        while self._writing is not None and not self._writing.done():
+            # Shielded: a reader that gives up must not cancel other people's writes.
+            await asyncio.shield(self._writing)
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self._db.begin() as conn:
+                    await remember_lookups(conn, batch)
+            except (SQLAlchemyError, OSError) as error:
+                # The cards were shown; only their lines on the Home tab are missing.
+                log.warning("could not record %d lookups: %s", len(batch), type(error).__name__)
 
 
 async def note_lookup(
     source: HomeSource | None, user_id: str, job_id: int, job_name: str, *, project: str = ""
 ) -> None:
-    """Add a shown card to the person's recent lookups; a database failure only logs."""
+    """Add a shown card to the person's recent lookups."""
     if source is None or not user_id:
         return
-    try:
-        await source.remember(user_id, project, job_id, job_name)
-    except (SQLAlchemyError, OSError) as error:
-        # The card was shown; only its line on the Home tab is missing.
-        log.warning("could not record a lookup: %s", type(error).__name__)
+    await source.remember(user_id, project, job_id, job_name)

@@ -41,15 +41,20 @@ async def test_old_events_are_pruned(db: Database):
         assert not await seen_events.first_sighting(conn, "Ev2", now=NOW)
 
 
+def _lookup(user: str, project: str, job_id: int, at: float) -> recent_lookups.Lookup:
+    return recent_lookups.Lookup(user, project, job_id, f"job{job_id % 1000}", NOW + at)
+
+
 async def test_recent_lookups_keep_the_last_ten_distinct_jobs_per_user(db: Database):
+    first = [_lookup("U1", "", 1000 + i, i) for i in range(12)]
     async with db.begin() as conn:
-        for i in range(12):
-            await recent_lookups.remember_lookup(conn, "U1", "", 1000 + i, f"job{i}", now=NOW + i)
+        # Twelve at once, and job 1003 twice in the same batch: its newest lookup wins.
+        await recent_lookups.remember_lookups(conn, [*first, _lookup("U1", "", 1003, 15)])
         # Looking job 1005 up again moves it to the top instead of adding a second row.
-        await recent_lookups.remember_lookup(conn, "U1", "", 1005, "job5", now=NOW + 20)
-        await recent_lookups.remember_lookup(conn, "U2", "prod", 7, "other", now=NOW)
+        again = [_lookup("U1", "", 1005, 20), _lookup("U2", "prod", 7, 0)]
+        await recent_lookups.remember_lookups(conn, again)
         mine = await recent_lookups.recent_for(conn, "U1")
         theirs = await recent_lookups.recent_for(conn, "U2")
-    assert [r.job_id for r in mine] == [1005, 1011, 1010, 1009, 1008, 1007, 1006, 1004, 1003, 1002]
+    assert [r.job_id for r in mine] == [1005, 1003, 1011, 1010, 1009, 1008, 1007, 1006, 1004, 1002]
     assert mine[0] == recent_lookups.RecentLookup("", 1005, "job5", NOW + 20)
-    assert theirs == [recent_lookups.RecentLookup("prod", 7, "other", NOW)]
+    assert theirs == [recent_lookups.RecentLookup("prod", 7, "job7", NOW)]
