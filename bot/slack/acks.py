@@ -5,9 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 
 # Under steady traffic the server is never idle; a card waits at most this long for it.
 MAX_DEFER_S = 0.5
+
+
+class _Request:
+    """One request being acknowledged; counted once however it ends."""
+
+    counted = True
+
+
+# The request a listener runs for: Bolt starts the listener as a task inside the dispatch,
+# so the task sees the request it was started for.
+_current: ContextVar[_Request | None] = ContextVar("jobbot_request_acknowledging", default=None)
 
 
 class AcksFirst:
@@ -32,17 +44,33 @@ class AcksFirst:
     @contextmanager
     def acknowledging(self) -> Iterator[None]:
         """Count one request from its arrival until its acknowledgement is sent."""
+        request = _Request()
+        token = _current.set(request)
         self._pending += 1
         self._idle.clear()
         try:
             yield
         finally:
-            self._pending -= 1
-            if self._pending == 0:
-                self._idle.set()
+            _current.reset(token)
+            self._uncount(request)
+
+    def _uncount(self, request: _Request) -> None:
+        if not request.counted:
+            return
+        request.counted = False
+        self._pending -= 1
+        if self._pending == 0:
+            self._idle.set()
 
     async def settled(self) -> None:
-        """Wait until no request awaits its acknowledgement (at most `max_defer_s`)."""
+        """Wait until no other request awaits its acknowledgement (at most `max_defer_s`).
+
+        Called after the listener's own ack(): that request no longer waits on anything of
+        ours (Bolt sends the ack by itself), so it is not counted here.
+        """
+        request = _current.get()
+        if request is not None:
+            self._uncount(request)
         if self._pending == 0:
             return
         with suppress(TimeoutError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 
 from bot.slack.acks import AcksFirst
@@ -10,20 +11,39 @@ from tests.conftest import Jobbot
 from tests.fakes import command_body, wait_until
 
 
-async def test_work_waits_until_no_request_awaits_its_ack() -> None:
+async def test_work_waits_until_no_other_request_awaits_its_ack() -> None:
     acks = AcksFirst()
     order: list[str] = []
+    b_arrived, b_acked = asyncio.Event(), asyncio.Event()
 
-    async def follow_up() -> None:
+    async def request_b() -> None:
+        with acks.acknowledging():
+            b_arrived.set()
+            await b_acked.wait()
+            order.append("ack B")
+
+    async def follow_up_a() -> None:
         await acks.settled()
-        order.append("card")
+        order.append("card A")
 
+    b = asyncio.create_task(request_b())
+    await b_arrived.wait()
     with acks.acknowledging():
-        task = asyncio.create_task(follow_up())
-        await asyncio.sleep(0.01)
-        order.append("ack")
-    await task
-    assert order == ["ack", "card"]
+        # Bolt starts request A's listener inside A's dispatch.
+        a = asyncio.create_task(follow_up_a())
+    await asyncio.sleep(0)
+    b_acked.set()
+    await asyncio.gather(a, b)
+    assert order == ["ack B", "card A"]
+    assert acks.pending == 0
+
+
+async def test_a_request_does_not_wait_for_its_own_ack() -> None:
+    acks = AcksFirst()
+    with acks.acknowledging():
+        # The listener acked; Bolt has not returned the response yet (it polls every 10 ms).
+        await asyncio.create_task(acks.settled())
+        assert acks.pending == 0
     assert acks.pending == 0
 
 
@@ -35,11 +55,14 @@ async def test_nothing_to_wait_for_returns_at_once() -> None:
 
 async def test_steady_traffic_delays_work_at_most_max_defer() -> None:
     acks = AcksFirst(max_defer_s=0.05)
+    # The follow-up of a request acknowledged earlier, waiting on one never acknowledged.
+    earlier = contextvars.copy_context()
     with acks.acknowledging():
         started = time.monotonic()
-        await acks.settled()
+        await asyncio.create_task(acks.settled(), context=earlier)
         waited = time.monotonic() - started
     assert 0.04 <= waited < 0.5
+    assert acks.pending == 0
 
 
 async def test_the_server_counts_requests_until_acknowledged(jobbot: Jobbot) -> None:
