@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 # Under steady traffic the server is never idle; a card waits at most this long for it.
 MAX_DEFER_S = 0.5
+# A request with no other arriving this close before it is alone: not part of a burst.
+QUIET_S = 0.05
 
 
+@dataclass
 class _Request:
     """One request being acknowledged; counted once however it ends."""
 
-    counted = True
+    alone: bool
+    counted: bool = True
 
 
 # The request a listener runs for: Bolt starts the listener as a task inside the dispatch,
@@ -30,11 +36,15 @@ class AcksFirst:
     makes those acks slow; deferring the follow-up work a moment keeps every ack fast.
     """
 
-    def __init__(self, max_defer_s: float = MAX_DEFER_S) -> None:
+    def __init__(
+        self, max_defer_s: float = MAX_DEFER_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._pending = 0
         self._idle = asyncio.Event()
         self._idle.set()
         self._max_defer_s = max_defer_s
+        self._clock = clock
+        self._last_arrival = float("-inf")
 
     @property
     def pending(self) -> int:
@@ -44,7 +54,9 @@ class AcksFirst:
     @contextmanager
     def acknowledging(self) -> Iterator[None]:
         """Count one request from its arrival until its acknowledgement is sent."""
-        request = _Request()
+        now = self._clock()
+        request = _Request(alone=self._pending == 0 and now - self._last_arrival >= QUIET_S)
+        self._last_arrival = now
         token = _current.set(request)
         self._pending += 1
         self._idle.clear()
@@ -63,13 +75,15 @@ class AcksFirst:
             self._idle.set()
 
     async def settled(self) -> None:
-        """Wait until no other request awaits its acknowledgement (at most `max_defer_s`).
+        """Wait until no request awaits its acknowledgement (at most `max_defer_s`).
 
-        Called after the listener's own ack(): that request no longer waits on anything of
-        ours (Bolt sends the ack by itself), so it is not counted here.
+        A request that came alone and is still alone goes on at once, after its listener's
+        ack() and before Bolt sends it (Bolt looks for the ack every 10 ms). In a burst, even
+        the listener's own request waits until sent: that short wait lets the rest of the
+        burst arrive and be counted before any card is made.
         """
         request = _current.get()
-        if request is not None:
+        if request is not None and request.alone and self._pending == 1:
             self._uncount(request)
         if self._pending == 0:
             return

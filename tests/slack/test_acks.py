@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import time
 
-from bot.slack.acks import AcksFirst
+from bot.slack.acks import QUIET_S, AcksFirst
 from tests.conftest import Jobbot
 from tests.fakes import command_body, wait_until
 
@@ -38,13 +38,48 @@ async def test_work_waits_until_no_other_request_awaits_its_ack() -> None:
     assert acks.pending == 0
 
 
-async def test_a_request_does_not_wait_for_its_own_ack() -> None:
-    acks = AcksFirst()
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_request_alone_does_not_wait_for_its_own_ack() -> None:
+    clock = Clock()
+    acks = AcksFirst(clock=clock)
     with acks.acknowledging():
-        # The listener acked; Bolt has not returned the response yet (it polls every 10 ms).
-        await asyncio.create_task(acks.settled())
+        # The listener acked; Bolt has not sent the response yet (it polls every 10 ms).
+        await asyncio.wait_for(asyncio.create_task(acks.settled()), timeout=0.1)
         assert acks.pending == 0
     assert acks.pending == 0
+
+
+async def test_in_a_burst_even_the_first_card_waits_for_the_acks() -> None:
+    clock = Clock()
+    acks = AcksFirst(clock=clock)
+    order: list[str] = []
+
+    async def follow_up(name: str) -> None:
+        await acks.settled()
+        order.append(f"card {name}")
+
+    with acks.acknowledging():  # a request a moment ago, acknowledged since
+        pass
+    clock.now += QUIET_S / 2
+    with acks.acknowledging():
+        first = asyncio.create_task(follow_up("A"))
+        await asyncio.sleep(0.01)
+        order.append("ack A")
+    await first
+    assert order == ["ack A", "card A"]
+    # Once it is quiet again, a request is alone again.
+    clock.now += 2 * QUIET_S
+    with acks.acknowledging():
+        await asyncio.wait_for(asyncio.create_task(follow_up("B")), timeout=0.1)
+        order.append("ack B")
+    assert order[-2:] == ["card B", "ack B"]
 
 
 async def test_nothing_to_wait_for_returns_at_once() -> None:
