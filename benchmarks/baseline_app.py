@@ -7,6 +7,12 @@ command's response_url with Bolt's own `respond()`. Served by Bolt's own aiohttp
 the benchmark gives it (BENCH_BACKLOG: jobbot's, so that the kernel's accept queue is not what
 is compared).
 
+With BENCH_LIBRARIES=1 it is the FLOOR instead: the same app, plus the libraries jobbot is
+required to use, each imported and set up once before it listens (a pydantic-settings class
+read from the environment, a prometheus-client counter, a SQLAlchemy async engine on an
+aiosqlite file at BENCH_DB that runs one query, the uvloop event loop). No jobbot code: what
+jobbot's start-up and memory would be if its own code cost nothing.
+
 Configured from the environment: BENCH_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
 BENCH_ENDPOINT, BENCH_PROJECT_ID, BENCH_AUTH_TOKEN, BENCH_PORT, BENCH_BACKLOG.
 Run: `python -m benchmarks.baseline_app` (the benchmark starts it; SIGTERM stops it).
@@ -54,8 +60,30 @@ def build() -> web.Application:
     return web_app
 
 
+async def load_libraries() -> None:
+    """Set up what jobbot's required libraries need before serving, and nothing else."""
+    from prometheus_client import Counter
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    class FloorSettings(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix="BENCH_")
+        port: int
+        project_id: str
+
+    FloorSettings()  # type: ignore[call-arg]
+    Counter("floor_requests", "Requests served").inc(0)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{os.environ['BENCH_DB']}")
+    async with engine.begin() as conn:
+        await conn.execute(text("SELECT 1"))
+    await engine.dispose()
+
+
 async def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    if os.environ.get("BENCH_LIBRARIES") == "1":
+        await load_libraries()
     runner = web.AppRunner(build(), access_log=None)
     await runner.setup()
     backlog = int(os.environ.get("BENCH_BACKLOG", "128"))  # 128: aiohttp's default
@@ -72,4 +100,9 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if os.environ.get("BENCH_LIBRARIES") == "1":
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())

@@ -81,6 +81,10 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 APPS = ("baseline", "jobbot")
+# The baseline app with the libraries jobbot must use loaded and set up (no jobbot code): how
+# much of jobbot's start-up and memory beyond the baseline's the libraries alone account for.
+FLOOR = "floor"
+PROCS = ("baseline", FLOOR, "jobbot")
 
 
 # --------------------------------------------------------------------------- processes
@@ -199,6 +203,8 @@ def start_app(
             "BENCH_PORT": str(port),
             "BENCH_BACKLOG": str(backlog),
         }
+        if name == FLOOR:
+            env |= {"BENCH_LIBRARIES": "1", "BENCH_DB": str(Path(workdir) / "floor.db")}
         argv = [sys.executable, "-m", "benchmarks.baseline_app"]
         cwd = str(ROOT)
         env["PYTHONPATH"] = str(ROOT)
@@ -451,15 +457,16 @@ def table(
         "| listen backlog | accept-queue overflows / SYN-ACK retransmits in its bursts |",
         "|---|--:|--:|--:|--:|",
     ]
-    for name in APPS:
+    for name in PROCS:
         rows.append(
             f"| {name} | {rss[name]:.1f} | {procs[name].startup_ms:.0f} | {backlogs[name]} "
             f"| {tcp[name].get('ListenOverflows', 0)} / {tcp[name].get('TCPSynRetrans', 0)} |"
         )
-    rows.append(
-        f"| **jobbot ÷ baseline** | {ratio(rss['jobbot'], rss['baseline'])} "
-        f"| {ratio(procs['jobbot'].startup_ms, procs['baseline'].startup_ms)} | | |"
-    )
+    for top, bottom in (("jobbot", "baseline"), (FLOOR, "baseline"), ("jobbot", FLOOR)):
+        rows.append(
+            f"| **{top} ÷ {bottom}** | {ratio(rss[top], rss[bottom])} "
+            f"| {ratio(procs[top].startup_ms, procs[bottom].startup_ms)} | | |"
+        )
     return "\n".join(rows)
 
 
@@ -545,6 +552,19 @@ def check_targets(
         )
     )
     return checks
+
+
+def floor_note(procs: dict[str, Proc], rss: dict[str, float]) -> str:
+    """Say how much of jobbot's start-up and memory the required libraries alone take."""
+    base, floor, bot = (procs[name] for name in ("baseline", FLOOR, "jobbot"))
+    return (
+        f"the libraries alone (`floor`: the baseline app plus SQLAlchemy async Core with "
+        f"aiosqlite, pydantic-settings, prometheus-client and uvloop, each set up once) start "
+        f"in {floor.startup_ms:.0f} ms ({ratio(floor.startup_ms, base.startup_ms)} the "
+        f"baseline) and peak at {rss[FLOOR]:.1f} MB ({ratio(rss[FLOOR], rss['baseline'])}); "
+        f"jobbot is {ratio(bot.startup_ms, floor.startup_ms)} and "
+        f"{ratio(rss['jobbot'], rss[FLOOR])} of that floor"
+    )
 
 
 def machine() -> str:
@@ -639,13 +659,16 @@ def main() -> int:
                 "jobbot": lambda: start_app(
                     "jobbot", api.url, f"{slack.url}/api/", tmp, extra_env=extra_env
                 ),
+                FLOOR: lambda: start_app(
+                    FLOOR, api.url, f"{slack.url}/api/", tmp, backlog=baseline_backlog
+                ),
             }
             # One at a time, so no start-up competes with another for the CPU; each app
             # starts STARTS times, alternating, and its start-up time is the median (one
             # start on a shared machine is noise). The last start is the one measured on.
-            startups: dict[str, list[float]] = {name: [] for name in APPS}
+            startups: dict[str, list[float]] = {name: [] for name in PROCS}
             for attempt in range(STARTS):
-                for name in APPS:
+                for name in PROCS:
                     proc = starters[name]()
                     startups[name].append(proc.startup_ms)
                     if attempt < STARTS - 1:
@@ -654,23 +677,24 @@ def main() -> int:
                         proc.startup_ms = statistics.median(startups[name])
                         procs[name] = proc
                         fakes.append(proc)
-            for name in APPS:  # Bolt's first request calls auth.test; warm both the same way
+            for name in PROCS:  # Bolt's first request calls auth.test; warm all the same way
                 run_burst(procs[name], 1, "distinct", sinks, workdir)
             print(
                 f"started: baseline {procs['baseline'].startup_ms:.0f} ms, "
+                f"floor {procs[FLOOR].startup_ms:.0f} ms, "
                 f"jobbot {procs['jobbot'].startup_ms:.0f} ms; running {len(plan)} bursts x "
                 f"{args.repeat} per app",
                 file=sys.stderr,
             )
             runs: dict[tuple[int, str], dict[str, list[Burst]]] = {
-                key: {name: [] for name in APPS} for key in plan
+                key: {name: [] for name in PROCS} for key in plan
             }
             flip = False
             # Every run of one burst size before the next size: a baseline that collapses
             # under 500 at once (its httpx pool) then harms no smaller burst's figures.
             for size, mode in plan:
                 for rep in range(args.repeat):
-                    order = APPS if not flip else tuple(reversed(APPS))
+                    order = PROCS if not flip else tuple(reversed(PROCS))
                     flip = not flip  # alternate who goes first
                     for name in order:
                         burst = run_burst(procs[name], size, mode, sinks, workdir)
@@ -683,15 +707,15 @@ def main() -> int:
                             file=sys.stderr,
                         )
                         time.sleep(0.2)
-            rss = {name: procs[name].peak_rss_mb() for name in APPS}
+            rss = {name: procs[name].peak_rss_mb() for name in PROCS}
             tcp = {
                 name: {
                     key: sum(b.tcp.get(key, 0) for r in runs.values() for b in r[name])
                     for key in ("ListenOverflows", "TCPSynRetrans")
                 }
-                for name in APPS
+                for name in PROCS
             }
-            results = {key: {name: merge(r[name]) for name in APPS} for key, r in runs.items()}
+            results = {key: {name: merge(r[name]) for name in PROCS} for key, r in runs.items()}
     elapsed = time.monotonic() - began
     checks = check_targets(results, args.repeat, procs, rss)
     args_text = f" {' '.join(sys.argv[1:])}" if sys.argv[1:] else ""
@@ -714,9 +738,16 @@ def main() -> int:
             "baseline listens with jobbot's backlog unless --baseline-backlog says otherwise; "
             "the TCP counters are the machine's (/proc/net/netstat) during each app's bursts.",
             "",
-            table(results, procs, rss, tcp, {"jobbot": backlog, "baseline": baseline_backlog}),
+            table(
+                results,
+                procs,
+                rss,
+                tcp,
+                {"jobbot": backlog, "baseline": baseline_backlog, FLOOR: baseline_backlog},
+            ),
             "",
             *[f"- **{'PASS' if ok else 'FAIL'}** {text}" for ok, text in checks],
+            f"- **NOTE** {floor_note(procs, rss)}",
             "",
         ]
     )

@@ -33,6 +33,7 @@ _URL_USERINFO = re.compile(
 )
 # `Authorization: Bearer eyJ…` / `Basic dXNl…`: the scheme word stays, the credential goes.
 _AUTH_SCHEME_VALUE = re.compile(r"(?i)\b(?P<scheme>bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}")
+_SPACE = re.compile(r"\s")
 MASK = "***"
 
 
@@ -60,14 +61,23 @@ def _masked(match: re.Match[str]) -> str:
 
 def mask_secrets(text: str) -> str:
     """Mask values that look like credentials: `password=…`, `--token …`, SQL options, URLs."""
-    # Every form masked below needs one of these; most fields (names, statuses, IDs) have
-    # none, and this runs on every string of every job.
-    if "=" not in text and ":" not in text and "-" not in text and " " not in text:
-        return text
-    text = _AUTH_SCHEME_VALUE.sub(lambda m: f"{m.group('scheme')} {MASK}", text)
-    text = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{MASK}@", text)
-    text = _mask_key_values(text)
-    return _FLAG_VALUE.sub(_masked, text)
+    # This runs on every string of every job, and most (names, statuses, IDs) hold nothing
+    # to mask: each pattern runs only where the characters it cannot match without are (a
+    # pattern scanning a long text it cannot match costs more than all the rest). Any
+    # whitespace counts: `Bearer<TAB>…` is masked too.
+    spaced = _SPACE.search(text) is not None
+    if spaced:
+        # casefold, as the pattern's (?i) does: the long s `ſ` matches `s` there.
+        folded = text.casefold()
+        if "bearer" in folded or "basic" in folded:
+            text = _AUTH_SCHEME_VALUE.sub(lambda m: f"{m.group('scheme')} {MASK}", text)
+    if "://" in text and "@" in text:
+        text = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{MASK}@", text)
+    if "=" in text or ":" in text:
+        text = _mask_key_values(text)
+    if spaced and "-" in text:
+        text = _FLAG_VALUE.sub(_masked, text)
+    return text
 
 
 def _mask_key_values(text: str) -> str:
