@@ -67,7 +67,7 @@ def mask_secrets(text: str) -> str:
     # whitespace counts: `Bearer<TAB>…` is masked too.
     spaced = _SPACE.search(text) is not None
     if spaced:
-        # casefold, as the pattern's (?i) does: the long s `ſ` matches `s` there.
+        # casefold, as the pattern's (?i) does: the long s (U+017F) matches `s` there.
         folded = text.casefold()
         if "bearer" in folded or "basic" in folded:
             text = _AUTH_SCHEME_VALUE.sub(lambda m: f"{m.group('scheme')} {MASK}", text)

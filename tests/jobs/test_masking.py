@@ -28,7 +28,7 @@ PIECES = [
     "user",
     "Bearer",
     "BASIC",
-    "baſic",
+    "ba\u017fic",
     "bearer",
     "jdbc:mysql://",
     "etl:",
@@ -53,8 +53,8 @@ PIECES = [
     ")",
     "abc",
     "X1",
-    "ſ",
-    "K",
+    "\u017f",
+    "\u212a",
     "://",
     "-token",
     "--password",
@@ -78,6 +78,6 @@ def test_ids_with_hyphens_and_no_secret_stay_as_they_are() -> None:
     assert mask_secrets("--password hunter2 --user etl") == "--password *** --user etl"
     # Whitespace other than a space: once skipped by a shortcut that looked for " " only.
     assert mask_secrets("Bearer\teyJhbGciOi") == "Bearer ***"
-    assert mask_secrets("Authorization: Baſic dXNlcjpwYXNz") == _every_pattern(
-        "Authorization: Baſic dXNlcjpwYXNz"
+    assert mask_secrets("Authorization: Ba\u017fic dXNlcjpwYXNz") == _every_pattern(
+        "Authorization: Ba\u017fic dXNlcjpwYXNz"
     )
