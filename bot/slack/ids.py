@@ -48,6 +48,7 @@ class BlockId(StrEnum):
     HOME_ACTIONS = "job_home_actions"
     LOOKUP_INPUT = "job_lookup_input"
     LOOKUP_SHARE = "job_lookup_share"
+    LOOKUP_PROJECT = "job_lookup_project"
     NOTICE = "job_notice"
 
 
@@ -55,3 +56,4 @@ class InputId(StrEnum):
     """`action_id`s of the inputs inside modals (they send no action of their own)."""
 
     LOOKUP_QUERY = "job_lookup_query"
+    LOOKUP_PROJECT = "job_lookup_project_choice"

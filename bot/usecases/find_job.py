@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.jobs import errors
@@ -35,21 +36,36 @@ def _closest(jobs: tuple[Job, ...], name: str) -> list[Job]:
     return sorted(jobs, key=likeness, reverse=True)[:MAX_CHOICES]
 
 
-async def find_job(project: Project, name: str, *, now: datetime) -> Answer:
-    """Look a job up by name with one list request (the API matches names by "contains")."""
+@dataclass(frozen=True)
+class NameMatches:
+    """The jobs a list request found by that exact name, else the closest names it found."""
+
+    named: list[Job]
+    closest: list[Job]
+
+
+async def match_name(project: Project, name: str) -> NameMatches:
+    """Ask for jobs by name with one list request (the API matches by "contains")."""
     name = name.strip()
     # Whole jobs (show_detail) so that one match is its card without a second request.
-    query = JobQuery(name=name, limit=MAX_PAGE_SIZE, detail=True)
+    page = await project.jobs.list_jobs(JobQuery(name=name, limit=MAX_PAGE_SIZE, detail=True))
+    named = _named(page.jobs, name)
+    return NameMatches(named, [] if named else _closest(page.jobs, name))
+
+
+async def find_job(project: Project, name: str, *, now: datetime) -> Answer:
+    """Look a job up by name: its card, a short choice, or "no job named" with the closest."""
+    name = name.strip()
     shown = fit(name, 200, render=code)
     where = f" in project {code(project.name)}" if project.name else ""
     try:
-        page = await project.jobs.list_jobs(query)
+        matches = await match_name(project, name)
     except errors.JobApiError as error:
         log.warning("name lookup failed: %s", type(error).__name__, extra=error.log_fields())
         return Answer(
             list_error(error, timeout_s=project.jobs.timeout_s), False, type(error).__name__
         )
-    named = _named(page.jobs, name)
+    named = matches.named
     if len(named) == 1 and named[0].job_id:
         job = named[0]
         job_id = job.job_id or 0
@@ -58,11 +74,9 @@ async def find_job(project: Project, name: str, *, now: datetime) -> Answer:
     if named:
         heading = f"*{len(named)} jobs are named {shown}{where}.* Which one?"
         return Answer(choices_message(heading, named, project.name), False, "several")
-    if page.jobs:
+    if matches.closest:
         heading = f":mag: No job is named {shown}{where}. The closest names:"
-        return Answer(
-            choices_message(heading, _closest(page.jobs, name), project.name), False, "none"
-        )
+        return Answer(choices_message(heading, matches.closest, project.name), False, "none")
     return Answer(
         choices_message(f":mag: There is no job named {shown}{where}.", [], project.name),
         ok=False,

@@ -41,3 +41,13 @@ def find_job_names(text: str, limit: int = MAX_NAMES_PER_MESSAGE) -> list[str]:
             if len(found) == limit:
                 break
     return found
+
+
+# A name as typed on its own (the lookup window): what CS and DLI allow, Chinese included on
+# CS, and `.`; no spaces or markup, so junk such as `<!channel>` asks the API nothing.
+_TYPED_NAME = re.compile(r"[\w.-]{1,100}")
+
+
+def is_job_name(text: str) -> bool:
+    """Say whether typed text could be a job's name."""
+    return bool(_TYPED_NAME.fullmatch(text)) and not text.isdigit()

@@ -144,6 +144,15 @@ def parse_request(text: str, projects: Sequence[str] = ()) -> Request:
         return Usage(text, problem.problem, problem.argument)
 
 
+def parse_job(text: str, projects: Sequence[str] = ()) -> ShowJob | FindJob | Usage:
+    """Read one job as `/job show` takes it: `50320`, `prod:50320`, a name or `prod:NAME`."""
+    try:
+        found = _target(text.strip(), {name.lower() for name in projects})
+    except _Problem as problem:
+        return Usage(text, problem.problem, problem.argument)
+    return found if isinstance(found, FindJob) else ShowJob(found)
+
+
 def _parse(text: str, projects: set[str]) -> Request:
     words = text.split()
     if not words:

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render import asking as say
 from bot.render.details import (
     broken_details,
     details_error,
@@ -23,6 +24,7 @@ from bot.slack.deps import Deps
 from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
 from bot.usecases.job_details import job_details
+from bot.usecases.projects import UnknownProject
 
 log = logging.getLogger(__name__)
 
@@ -88,21 +90,28 @@ async def handle_page(
 async def fill(
     client: AsyncWebClient, deps: Deps, ref: PageRef, view_id: str, view_hash: str | None
 ) -> str:
-    """Fetch the job and put its details (or why there are none) in the modal."""
-    found = await job_details(deps.jobs, ref.job_id, now=deps.clock())
-    result = found.answer
-    if result.job is not None:
-        shown = details_view(result.job, ref, plan=plan_summary(found.plan))
+    """Fetch the job from its project and put its details (or why there are none) in the modal."""
+    try:
+        project = deps.projects.keyed(ref.project)
+    except UnknownProject as unknown:
+        # A project removed from JOBBOT_PROJECTS since the card was made.
+        said = say.unknown_project(f"{ref.project}:{ref.job_id}", unknown.typed, unknown.known)
+        shown, outcome = details_error(ref, said), "unknown project"
     else:
-        shown = details_error(ref, result.message)
+        found = await job_details(project.jobs, ref.job_id, now=deps.clock())
+        result, outcome = found.answer, found.answer.outcome
+        if result.job is not None:
+            shown = details_view(result.job, ref, plan=plan_summary(found.plan))
+        else:
+            shown = details_error(ref, result.message)
     try:
         # The hash makes Slack refuse the update if the modal changed meanwhile (a second click).
         await client.views_update(view_id=view_id, hash=view_hash, view=shown)
     except SlackApiError as error:
         # The reader closed the modal, or clicked again: nothing is lost.
         deps.slack_api_error("views.update", slack_error_code(error))
-        return f"{result.outcome}, modal not updated: {slack_error_code(error)}"
-    return result.outcome
+        return f"{outcome}, modal not updated: {slack_error_code(error)}"
+    return outcome
 
 
 def register(app: AsyncApp) -> None:

@@ -14,7 +14,7 @@ from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
-from bot.slack.listeners.lookup import share_from_lookup
+from bot.slack.listeners.lookup_buttons import share_from_lookup
 from bot.slack.sharing import NotShared, message_link, post_shared
 from bot.usecases.show_job import show_job
 

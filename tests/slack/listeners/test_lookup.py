@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
 
 from bot.store import watches
 from tests.blockkit import assert_no_unescaped_control, assert_valid_view
@@ -65,6 +66,9 @@ async def test_the_shortcut_opens_the_window_without_asking_the_job_api(
     assert window["title"]["text"] == "Look up a job"
     [block] = [b for b in window["blocks"] if b["type"] == "input"]
     assert block["block_id"] == "job_lookup_input"
+    # One project: no project picker, and no `project:` in the examples.
+    assert "static_select" not in json.dumps(window)
+    assert "For example `50320` or `my_job_001`." in json.dumps(window)
     assert bot.fake_jobs.requests == []
     await audits.settled(1)
 
@@ -78,8 +82,15 @@ async def test_the_shortcut_opens_the_window_without_asking_the_job_api(
         ("50320; DROP TABLE jobs", "not a job ID or name"),
         ("x" * 300, "not a job ID or name"),
         ("0", "not a job ID or name"),
-        ("my_job_001", "by name or project is not available yet"),
-        ("prod:50320", "by name or project is not available yet"),
+        ("#0", "not a job ID or name"),
+        ("my job", "not a job ID or name"),
+        ("prod:", "not a job ID or name"),
+        # One project: a prefix names no project (the same reading as `/job prod:50320`).
+        (
+            "prod:50320",
+            "There is no project prod: this jobbot has one project, "
+            "so type the job's ID or name alone.",
+        ),
     ],
 )
 async def test_junk_gets_an_inline_error_and_costs_no_lookup(
@@ -128,6 +139,81 @@ async def test_a_job_shows_its_card_in_the_window(bot: Jobbot, audits: Audits) -
     await audits.settled(2)
 
 
+def window_buttons(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        e["action_id"]: e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
+    }
+
+
+async def test_a_name_shows_its_card_in_the_window_from_one_list_request(
+    bot: Jobbot, audits: Audits
+) -> None:
+    window = await open_window(bot)
+    answer = (await submit(bot, window, "my_job_001")).json()
+    assert answer["response_action"] == "update"
+    shown = answer["view"]
+    assert_valid_view(shown)
+    assert_no_unescaped_control(shown)
+    assert "Running" in json.dumps(shown)
+    assert "Job ID" in json.dumps(shown)
+    # The list answers with whole jobs: the card needs no second request.
+    [request] = bot.fake_jobs.requests
+    assert request.query["name"] == "my_job_001"
+    assert json.loads(window_buttons(shown)["job_share"]["value"]) == {"job_id": 50320}
+    await audits.settled(2)
+
+
+@pytest.mark.parametrize(
+    ("names", "typed", "error"),
+    [
+        (
+            ["orders_enrich", "orders_enrich_v2", "payments"],
+            "orders",
+            "No job is named orders. The closest names: orders_enrich, orders_enrich_v2.",
+        ),
+        (["payments"], "orders", "No job is named orders."),
+        (
+            ["etl", "etl", "etl", "etl_nightly"],
+            "etl",
+            "3 jobs are named etl: type the ID of the one you mean (70002, 70001, 70000).",
+        ),
+        (
+            ["etl"] * 7,
+            "etl",
+            "7 jobs are named etl: type the ID of the one you mean "
+            "(70006, 70005, 70004, 70003, 70002 and 2 more).",
+        ),
+    ],
+)
+async def test_a_name_that_is_not_one_jobs_is_an_inline_error(
+    bot: Jobbot, audits: Audits, names: list[str], typed: str, error: str
+) -> None:
+    for n, name in enumerate(names):
+        bot.fake_jobs.add_job(70000 + n, name=name)
+    window = await open_window(bot)
+    answer = (await submit(bot, window, typed)).json()
+    assert answer == {"response_action": "errors", "errors": {"job_lookup_input": error}}
+    assert len(bot.fake_jobs.requests_to("list")) == 1
+    assert bot.fake_jobs.requests_to("job") == []
+    await audits.settled(2)
+
+
+async def test_a_failing_job_list_is_said_in_the_window(bot: Jobbot, audits: Audits) -> None:
+    async def forbidden(request: web.Request) -> web.StreamResponse:
+        body = {"error_code": "APIG.0302", "error_msg": "The IAM user is not authorized."}
+        return web.json_response(body, status=403)
+
+    bot.fake_jobs.list_fault = forbidden
+    window = await open_window(bot)
+    answer = (await submit(bot, window, "my_job_001")).json()
+    assert answer["response_action"] == "update"
+    assert_valid_view(answer["view"])
+    text = json.dumps(answer["view"])
+    assert "would not let jobbot read the job list" in text
+    assert "job_share" not in text
+    await audits.settled(2)
+
+
 async def test_a_slow_job_api_gets_a_loading_window_then_the_card(
     bot: Jobbot, audits: Audits
 ) -> None:
@@ -148,6 +234,39 @@ async def test_a_slow_job_api_gets_a_loading_window_then_the_card(
     assert_valid_view(shown)
     assert "my_job_001" in json.dumps(shown)
     await audits.settled(2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("my_job_001", '"action_id": "job_share"'),
+        (
+            "etl",
+            "3 jobs are named `etl`: type the ID of the one you mean (`70002`, `70001`, `70000`).",
+        ),
+        ("nothing_like_it", "No job is named `nothing_like_it`."),
+    ],
+)
+async def test_a_slow_name_lookup_gets_a_loading_window_then_its_answer(
+    bot: Jobbot, audits: Audits, typed: str, said: str
+) -> None:
+    bot.fake_jobs.add_jobs(3, first_id=70000, name=lambda _: "etl")
+    window = await open_window(bot)
+    bot.fake_jobs.latency_s = 2.0
+    sent = time.monotonic()
+    answer = (await submit(bot, window, typed)).json()
+    assert time.monotonic() - sent < 2.0
+    assert answer["response_action"] == "update"
+    assert f"Looking up jobs named `{typed}`" in json.dumps(answer["view"])
+    assert_valid_view(answer["view"])
+    await audits.settled(2)
+    [(_, shown)] = [c for c in bot.fake_slack.view_calls() if c[0] == "views.update"]
+    assert_valid_view(shown)
+    assert_no_unescaped_control(shown)
+    assert said in json.dumps(shown)
+    [block] = [b for b in shown["blocks"] if b["type"] == "input"]
+    assert block["element"]["initial_value"] == typed
+    assert len(bot.fake_jobs.requests) == 1
 
 
 async def shown_card(bot: Jobbot) -> dict[str, Any]:
