@@ -117,7 +117,7 @@ async def _shown(
         return lookup_view(typed, picker=picker, notice=notice_blocks(looked.message))
     project = looked.query.project.name
     user = str((body.get("user") or {}).get("id") or "")
-    # Recorded before the card goes out, so the Home tab opened right after shows it.
+    # Queued before the card goes out; the Home tab waits for queued lookups.
     await note_lookup(deps.home, user, looked.job_id, looked.job_name, project=project)
     ref = JobRef(job_id=looked.job_id, project=project)
     return lookup_view(typed, picker=picker, result=looked.card, ref=ref)
