@@ -123,7 +123,14 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
                 )
             return Answer(result.message, result.ok, result.outcome, (target.job_id,))
         case rq.FindJob(project=name, name=job_name):
-            return await find_job(await project_for(asking, name), job_name, now=asking.now)
+            project = await project_for(asking, name)
+            found = await find_job(project, job_name, now=asking.now)
+            if found.ok and found.job_ids:
+                # One job by that name: its card, remembered as a lookup by ID is.
+                user = asking.user or ""
+                job_id = found.job_ids[0]
+                await note_lookup(asking.home, user, job_id, job_name.strip(), project=project.name)
+            return found
         case rq.ListJobs(project=name, statuses=words, name=job_name):
             project = await project_for(asking, name)
             return await list_jobs(project, first_page(project, words, job_name))

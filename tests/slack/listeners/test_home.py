@@ -191,3 +191,12 @@ async def test_lookups_show_on_home_newest_first(bot: Jobbot, audits: Audits) ->
     assert "`80000`" not in text
     assert text.index("looked_11") < text.index("looked_2")
     assert len(bot.fake_jobs.requests) == requests_before
+
+
+async def test_a_job_found_by_name_shows_on_home(bot: Jobbot, audits: Audits) -> None:
+    add_job(bot.fake_jobs, 80100, name="orders_enrich")
+    await bot.post(command_body("orders_enrich", bot.fake_slack.hook_url("by-name")))
+    await audits.settled(1)
+    await open_home(bot)
+    await audits.settled(2)
+    assert "`80100` orders_enrich" in json.dumps(bot.fake_slack.homes["U0USER"])
