@@ -33,7 +33,8 @@ class JobState:
     unreadable_noted: bool
 
 
-def _state(row: Any) -> JobState:
+def state_of(row: Any) -> JobState:
+    """Return the state a `watched_jobs` row holds."""
     return JobState(
         row.project,
         row.job_id,
@@ -69,7 +70,7 @@ async def add_job(conn: AsyncConnection, state: JobState, *, next_poll_at: float
 async def get_job(conn: AsyncConnection, project: str, job_id: int) -> JobState | None:
     """Return a tracked job's state, or None."""
     row = (await conn.execute(select(T).where(_key(project, job_id)))).first()
-    return None if row is None else _state(row)
+    return None if row is None else state_of(row)
 
 
 async def take_due(
@@ -77,32 +78,18 @@ async def take_due(
 ) -> list[JobState]:
     """Lease up to `limit` due jobs to `owner`; jobs leased by a live replica are skipped."""
     due = and_(T.c.next_poll_at <= now, T.c.lease_until <= now)
+    picked = select(T.c.project, T.c.job_id).where(due).order_by(T.c.next_poll_at).limit(limit)
     if conn.dialect.name == "postgresql":
         # Replicas ticking at once each lock different rows instead of waiting on each other.
-        picked = select(T.c.project, T.c.job_id).where(due).order_by(T.c.next_poll_at).limit(limit)
-        keys = (await conn.execute(picked.with_for_update(skip_locked=True))).all()
-        if not keys:
-            return []
-        await conn.execute(
-            update(T)
-            .where(tuple_(T.c.project, T.c.job_id).in_([tuple(k) for k in keys]))
-            .values(lease_owner=owner, lease_until=now + lease_s)
-        )
-    else:
-        # SQLite has one writer at a time (BEGIN IMMEDIATE): a conditional UPDATE is the lock.
-        picked_ids = (
-            select(T.c.project, T.c.job_id).where(due).order_by(T.c.next_poll_at).limit(limit)
-        )
-        keys = (await conn.execute(picked_ids)).all()
-        for project, job_id in keys:
-            await conn.execute(
-                update(T)
-                .where(_key(project, job_id), due)
-                .values(lease_owner=owner, lease_until=now + lease_s)
-            )
-    mine = and_(T.c.lease_owner == owner, T.c.lease_until == now + lease_s)
-    rows = await conn.execute(select(T).where(mine).order_by(T.c.project, T.c.job_id))
-    return [_state(r) for r in rows]
+        picked = picked.with_for_update(skip_locked=True)
+    # On SQLite, one writer at a time (BEGIN IMMEDIATE): nobody writes between pick and lease.
+    rows = await conn.execute(
+        update(T)
+        .where(tuple_(T.c.project, T.c.job_id).in_(picked), due)
+        .values(lease_owner=owner, lease_until=now + lease_s)
+        .returning(*T.c)
+    )
+    return sorted((state_of(r) for r in rows), key=lambda s: (s.project, s.job_id))
 
 
 async def take_lease(

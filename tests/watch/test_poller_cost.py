@@ -218,4 +218,3 @@ async def test_a_batch_taken_over_while_being_read_is_not_recorded_by_us(rig: Ri
     assert replies(rig, ids[0]) == []
     async with rig.db.begin() as conn:
         assert await notifications.owed_count(conn) == 0
-
