@@ -1,7 +1,7 @@
 """Set-based statements for a batch of one project's watched jobs: one statement, many jobs.
 
-The statements are built once, with bound parameters, so SQLAlchemy neither rebuilds them nor
-recomputes their cache keys per call; `job_ids` is an expanding IN list.
+The statements are built once (bot/store/sql.py `param`), so SQLAlchemy neither rebuilds them
+nor recomputes their cache keys per call; `job_ids` is an expanding IN list.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.expression import BindParameter
 
 from bot.store.schema import notifications, watched_jobs, watches
+from bot.store.sql import bound, param
 from bot.store.watched_jobs import JobState, state_of
 
 T, W, N = watched_jobs, watches, notifications
@@ -22,14 +22,14 @@ T, W, N = watched_jobs, watches, notifications
 # 32,767); a longer batch is sent in slices.
 MAX_IDS = 1000
 
-_PROJECT: BindParameter[str] = bindparam("b_project")
-_IDS: BindParameter[list[int]] = bindparam("b_job_ids", expanding=True)
-_OWNER: BindParameter[str] = bindparam("b_owner")
+_PROJECT = param("project")
+_IDS = param("job_ids", expanding=True)
+_OWNER = param("owner")
 
 _FENCE = (
     update(T)
     .where(T.c.project == _PROJECT, T.c.job_id.in_(_IDS), T.c.lease_owner == _OWNER)
-    .values(lease_until=bindparam("b_until"))
+    .values(lease_until=param("until"))
     .returning(*T.c)
 )
 _WATCHED = (
@@ -55,8 +55,8 @@ _RELEASE = (
     .values(
         lease_owner=None,
         lease_until=0,
-        next_poll_at=bindparam("b_next_poll_at"),
-        last_read_at=bindparam("b_read_at"),
+        next_poll_at=param("next_poll_at"),
+        last_read_at=param("read_at"),
     )
 )
 
@@ -71,8 +71,8 @@ async def extend_leases(
     """Extend the leases `owner` still holds (locking those rows); return their stored states."""
     held: dict[int, JobState] = {}
     for ids in _slices(job_ids):
-        params = {"b_project": project, "b_job_ids": ids, "b_owner": owner, "b_until": until}
-        for row in await conn.execute(_FENCE, params):
+        values = bound(project=project, job_ids=ids, owner=owner, until=until)
+        for row in await conn.execute(_FENCE, values):
             held[row.job_id] = state_of(row)
     return held
 
@@ -82,7 +82,7 @@ async def _job_ids(
 ) -> set[int]:
     found: set[int] = set()
     for ids in _slices(job_ids):
-        found.update(await conn.scalars(query, {"b_project": project, "b_job_ids": ids}))
+        found.update(await conn.scalars(query, bound(project=project, job_ids=ids)))
     return found
 
 
@@ -107,11 +107,7 @@ async def release_read(
 ) -> None:
     """Give back `owner`'s leases of jobs read unchanged at `read_at`, due at `next_poll_at`."""
     for ids in _slices(job_ids):
-        params = {
-            "b_project": project,
-            "b_job_ids": ids,
-            "b_owner": owner,
-            "b_read_at": read_at,
-            "b_next_poll_at": next_poll_at,
-        }
-        await conn.execute(_RELEASE, params)
+        values = bound(
+            project=project, job_ids=ids, owner=owner, read_at=read_at, next_poll_at=next_poll_at
+        )
+        await conn.execute(_RELEASE, values)
