@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import notifications, watched_jobs, watches
@@ -26,9 +26,17 @@ _PROJECT = param("project")
 _IDS = param("job_ids", expanding=True)
 _OWNER = param("owner")
 
+_HELD = and_(T.c.project == _PROJECT, T.c.job_id.in_(_IDS), T.c.lease_owner == _OWNER)
+# PostgreSQL locks the rows in job order (as `_expire` does) so two replicas' transactions
+# cannot each hold a row the other waits for; SQLite has one writer and ignores FOR UPDATE.
 _FENCE = (
     update(T)
-    .where(T.c.project == _PROJECT, T.c.job_id.in_(_IDS), T.c.lease_owner == _OWNER)
+    .where(
+        tuple_(T.c.project, T.c.job_id).in_(
+            select(T.c.project, T.c.job_id).where(_HELD).order_by(T.c.job_id).with_for_update()
+        ),
+        _HELD,
+    )
     .values(lease_until=param("until"))
     .returning(*T.c)
 )

@@ -150,17 +150,10 @@ class Poller:
             retry = max((getattr(o, "retry_after", None) or 0.0) for o in outcomes.values())
             self._paused_until = self._clock() + max(retry, self.config.interval_s)
             log.warning("job API throttles the poller; pausing until the next interval")
-        now = self._clock()
         settled = await settle_unchanged(
-            self._db,
-            project,
-            states,
-            outcomes,
-            owner=self.config.owner,
-            now=now,
-            lease_s=self.config.lease_s,
-            next_poll_at=now + self.config.interval_s,
-        )
+            self._db, project, states, outcomes, owner=self.config.owner, now=self._clock(),
+            lease_s=self.config.lease_s, interval_s=self.config.interval_s,
+        )  # fmt: skip
 
         async def one(state: JobState) -> None:
             async with self._limit:
@@ -296,7 +289,9 @@ class Poller:
 
     async def _expire(self, now: float) -> None:
         async with self._db.begin() as conn:
-            for watch in await watches.expired_watches(conn, now=now):
+            expired = await watches.expired_watches(conn, now=now)
+            # Jobs' rows are locked in job order, as a batch's fence locks them (no deadlock).
+            for watch in sorted(expired, key=lambda w: (w.project, w.job_id, w.id)):
                 if await watches.end_watch(conn, watch.id, now=now, reason="expired"):
                     await outbox.add_notification(
                         conn, watch_id=watch.id, change_key="ended", kind=outbox.ENDED, now=now
