@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -242,3 +242,28 @@ async def test_when_every_job_changed_each_change_is_posted_once(rig: Rig, db_ur
         f"\n{engine}: a tick of 100 changed watched jobs: {took * 1000:.0f} ms, "
         f"{counts.statements} statements, {counts.transactions} transactions"
     )
+
+
+async def test_a_job_read_unchanged_that_owes_a_reply_still_gets_it_posted(rig: Rig) -> None:
+    """A change stored by a replica that died before posting it: the next reading is the same."""
+    ids = await watch_jobs(rig, 20)
+    await rig.tick_after(0)
+    owing = ids[7]
+    rig.jobs.set_status(owing, "job_running_exception")
+    async with rig.db.begin() as conn:
+        before = await watched_jobs.get_job(conn, "", owing)
+        assert before is not None
+        await watched_jobs.record_state(
+            conn, replace(before, status="job_running_exception"), now=rig.clock.now
+        )
+        [view] = await watches.job_watches(conn, "", owing)
+        assert await notifications.add_notification(
+            conn, watch_id=view.watch.id, change_key="left-behind", kind=notifications.CHANGE,
+            now=rig.clock.now, from_status="job_running", to_status="job_running_exception",
+        )  # fmt: skip
+    assert await rig.tick_after(INTERVAL) == 20
+    await rig.tick_after(INTERVAL)
+    assert [t.split(" after")[0] for t in replies(rig, owing)] == ["Running → Running exception"]
+    assert all(replies(rig, j) == [] for j in ids if j != owing)
+    async with rig.db.begin() as conn:
+        assert await notifications.owed_count(conn) == 0
