@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import notifications, watches
-from bot.store.sql import insert_ignoring_duplicates
+from bot.store.sql import bound, inserts_ignoring_duplicates, param
 
 N = notifications
 
@@ -61,6 +61,35 @@ def _notification(row: Any) -> Notification:
     )
 
 
+# The statements of the per-job poll and of delivery, built once (see bot/store/sql.py).
+_ADD = inserts_ignoring_duplicates(
+    N,
+    **{
+        name: param(name)
+        for name in (
+            "watch_id", "change_key", "kind", "from_status", "to_status", "status_desc",
+            "restart_times", "observed_at", "previous_since", "created_at",
+        )
+    },
+)  # fmt: skip
+_OWED_FOR_JOB = (
+    select(N)
+    .join(watches, watches.c.id == N.c.watch_id)
+    .where(
+        watches.c.project == param("project"),
+        watches.c.job_id == param("job_id"),
+        watches.c.thread_ts.is_not(None),
+        N.c.posted_at.is_(None),
+        N.c.failed.is_(None),
+    )
+    .order_by(N.c.id)
+)
+_ATTEMPT = update(N).where(N.c.id == param("id")).values(attempts=N.c.attempts + 1)
+_POSTED = (
+    update(N).where(N.c.id == param("id")).values(posted_ts=param("ts"), posted_at=param("now"))
+)
+
+
 async def add_notification(
     conn: AsyncConnection,
     *,
@@ -75,7 +104,7 @@ async def add_notification(
     previous_since: float | None = None,
 ) -> bool:
     """Write a notification; False when that watch already has one with this key."""
-    statement = insert_ignoring_duplicates(conn, N).values(
+    values = bound(
         watch_id=watch_id,
         change_key=change_key,
         kind=kind,
@@ -87,36 +116,23 @@ async def add_notification(
         previous_since=previous_since,
         created_at=now,
     )
-    return (await conn.execute(statement)).rowcount == 1
+    return (await conn.execute(_ADD[conn.dialect.name], values)).rowcount == 1
 
 
 async def owed_for_job(conn: AsyncConnection, project: str, job_id: int) -> list[Notification]:
     """Return a job's unsent notifications whose thread exists, oldest first."""
-    rows = await conn.execute(
-        select(N)
-        .join(watches, watches.c.id == N.c.watch_id)
-        .where(
-            watches.c.project == project,
-            watches.c.job_id == job_id,
-            watches.c.thread_ts.is_not(None),
-            N.c.posted_at.is_(None),
-            N.c.failed.is_(None),
-        )
-        .order_by(N.c.id)
-    )
+    rows = await conn.execute(_OWED_FOR_JOB, bound(project=project, job_id=job_id))
     return [_notification(r) for r in rows]
 
 
 async def mark_attempt(conn: AsyncConnection, notification_id: int) -> None:
     """Record that a post is about to be tried (so a restart checks the thread first)."""
-    await conn.execute(update(N).where(N.c.id == notification_id).values(attempts=N.c.attempts + 1))
+    await conn.execute(_ATTEMPT, bound(id=notification_id))
 
 
 async def mark_posted(conn: AsyncConnection, notification_id: int, ts: str, *, now: float) -> None:
     """Record the message that delivered a notification."""
-    await conn.execute(
-        update(N).where(N.c.id == notification_id).values(posted_ts=ts, posted_at=now)
-    )
+    await conn.execute(_POSTED, bound(id=notification_id, ts=ts, now=now))
 
 
 async def mark_failed(conn: AsyncConnection, notification_id: int, error: str) -> None:

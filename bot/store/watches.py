@@ -9,7 +9,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import notifications, watched_jobs, watches
-from bot.store.sql import insert_ignoring_duplicates
+from bot.store.sql import bound, inserts_ignoring_duplicates, param
 
 W = watches
 LIVE = W.c.ended_at.is_(None)
@@ -80,6 +80,33 @@ def _views() -> Any:
     ).select_from(joined)
 
 
+# The statements of the per-job poll and of starting a watch, built once (see bot/store/sql.py).
+_ADD = {
+    name: insert.returning(*W.c)
+    for name, insert in inserts_ignoring_duplicates(
+        W,
+        **{
+            name: param(name)
+            for name in (
+                "project", "job_id", "channel_id", "started_by", "started_at", "expires_at",
+            )
+        },
+    ).items()
+}  # fmt: skip
+_SET_THREAD = update(W).where(W.c.id == param("id")).values(thread_ts=param("thread_ts"))
+_END = (
+    update(W)
+    .where(W.c.id == param("id"), LIVE)
+    .values(ended_at=param("now"), end_reason=param("reason"))
+)
+_JOB_WATCHES = (
+    _views()
+    .where(W.c.project == param("project"), W.c.job_id == param("job_id"), LIVE)
+    .order_by(W.c.id)
+)
+_WATCH_VIEW = _views().where(W.c.id == param("id"))
+
+
 async def add_watch(
     conn: AsyncConnection,
     *,
@@ -91,19 +118,15 @@ async def add_watch(
     expires_at: float,
 ) -> Watch | None:
     """Insert a live watch; None when the channel already has one for the job."""
-    statement = (
-        insert_ignoring_duplicates(conn, W)
-        .values(
-            project=project,
-            job_id=job_id,
-            channel_id=channel_id,
-            started_by=started_by,
-            started_at=now,
-            expires_at=expires_at,
-        )
-        .returning(*W.c)
+    values = bound(
+        project=project,
+        job_id=job_id,
+        channel_id=channel_id,
+        started_by=started_by,
+        started_at=now,
+        expires_at=expires_at,
     )
-    row = (await conn.execute(statement)).first()
+    row = (await conn.execute(_ADD[conn.dialect.name], values)).first()
     return None if row is None else _watch(row)
 
 
@@ -129,7 +152,7 @@ async def get_watch(conn: AsyncConnection, watch_id: int) -> Watch | None:
 
 async def set_thread(conn: AsyncConnection, watch_id: int, thread_ts: str) -> None:
     """Remember the parent card's ts: the thread the watch's changes go to."""
-    await conn.execute(update(W).where(W.c.id == watch_id).values(thread_ts=thread_ts))
+    await conn.execute(_SET_THREAD, bound(id=watch_id, thread_ts=thread_ts))
 
 
 async def remove_watch(conn: AsyncConnection, watch_id: int) -> None:
@@ -140,9 +163,7 @@ async def remove_watch(conn: AsyncConnection, watch_id: int) -> None:
 
 async def end_watch(conn: AsyncConnection, watch_id: int, *, now: float, reason: str) -> bool:
     """End a live watch; False when it had already ended."""
-    result = await conn.execute(
-        update(W).where(W.c.id == watch_id, LIVE).values(ended_at=now, end_reason=reason)
-    )
+    result = await conn.execute(_END, bound(id=watch_id, now=now, reason=reason))
     return result.rowcount == 1
 
 
@@ -172,15 +193,13 @@ async def user_watches(conn: AsyncConnection, user_id: str) -> list[WatchView]:
 
 async def job_watches(conn: AsyncConnection, project: str, job_id: int) -> list[WatchView]:
     """Return every live watch of a job, in any channel."""
-    rows = await conn.execute(
-        _views().where(W.c.project == project, W.c.job_id == job_id, LIVE).order_by(W.c.id)
-    )
+    rows = await conn.execute(_JOB_WATCHES, bound(project=project, job_id=job_id))
     return [_view(r) for r in rows]
 
 
 async def watch_view(conn: AsyncConnection, watch_id: int) -> WatchView | None:
     """Return one watch (live or ended) with its job's last state."""
-    row = (await conn.execute(_views().where(W.c.id == watch_id))).first()
+    row = (await conn.execute(_WATCH_VIEW, bound(id=watch_id))).first()
     return None if row is None else _view(row)
 
 

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.jobs import errors
 from bot.store import notifications as outbox
-from bot.store import watched_jobs, watches
+from bot.store import poll_batch, watched_jobs, watches
 from bot.store.db import Database
 from bot.store.watched_jobs import JobState
 from bot.watch.changes import Reading, detect
 from bot.watch.outbox import Outbox
 from bot.watch.source import JobReader, Outcome
+from bot.watch.unchanged import settle_unchanged
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +140,7 @@ class Poller:
 
     async def _poll_project(self, project: str, states: list[JobState]) -> None:
         async with self._db.begin() as conn:
-            watched = {
-                s.job_id for s in states if await watches.job_watches(conn, project, s.job_id)
-            }
+            watched = await poll_batch.watched(conn, project, [s.job_id for s in states])
         to_read = [s.job_id for s in states if s.job_id in watched]
         outcomes: dict[int, Outcome] = {}
         if to_read:
@@ -151,12 +150,16 @@ class Poller:
             retry = max((getattr(o, "retry_after", None) or 0.0) for o in outcomes.values())
             self._paused_until = self._clock() + max(retry, self.config.interval_s)
             log.warning("job API throttles the poller; pausing until the next interval")
+        settled = await settle_unchanged(
+            self._db, project, states, outcomes, owner=self.config.owner, now=self._clock(),
+            lease_s=self.config.lease_s, interval_s=self.config.interval_s,
+        )  # fmt: skip
 
         async def one(state: JobState) -> None:
             async with self._limit:
                 await self._handle(state, outcomes.get(state.job_id))
 
-        await asyncio.gather(*(one(s) for s in states))
+        await asyncio.gather(*(one(s) for s in states if s.job_id not in settled))
 
     async def _handle(self, taken: JobState, outcome: Outcome | None) -> None:
         now = self._clock()
@@ -286,7 +289,9 @@ class Poller:
 
     async def _expire(self, now: float) -> None:
         async with self._db.begin() as conn:
-            for watch in await watches.expired_watches(conn, now=now):
+            expired = await watches.expired_watches(conn, now=now)
+            # Jobs' rows are locked in job order, as a batch's fence locks them (no deadlock).
+            for watch in sorted(expired, key=lambda w: (w.project, w.job_id, w.id)):
                 if await watches.end_watch(conn, watch.id, now=now, reason="expired"):
                     await outbox.add_notification(
                         conn, watch_id=watch.id, change_key="ended", kind=outbox.ENDED, now=now
