@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +16,10 @@ from bot.store.home import live_watches_in
 from bot.store.recent_lookups import Lookup, recent_for, remember_lookups
 
 log = logging.getLogger(__name__)
+
+# Lookups are written this long after they are noted: the card goes out first, and the
+# lookups of a burst share one transaction.
+WRITE_AFTER_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -77,9 +81,15 @@ async def home_data(source: HomeSource, user_id: str, channel_ids: Collection[st
 class DatabaseHome:
     """The Home tab's data in jobbot's database: watches and recent lookups."""
 
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._sleep = sleep
         # Lookups not yet written; a burst's lookups share one transaction (group commit)
         # instead of each card waiting for its own.
         self._pending: list[Lookup] = []
@@ -114,6 +124,7 @@ class DatabaseHome:
             await asyncio.shield(self._writing)
 
     async def _write_pending(self) -> None:
+        await self._sleep(WRITE_AFTER_S)
         while self._pending:
             batch, self._pending = self._pending, []
             try:

@@ -11,9 +11,17 @@ from sqlalchemy import event
 
 from bot.store.db import Database, open_database
 from bot.store.migrations import migrate
-from bot.usecases.home import DatabaseHome, note_lookup
+from bot.usecases.home import WRITE_AFTER_S, DatabaseHome, note_lookup
 
 NOW = 1_700_000_000.0
+
+
+class Sleeps(list[float]):
+    """A sleep that records how long it was asked for and returns at once."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        await asyncio.sleep(0)
 
 
 def _count_commits(db: Database) -> list[int]:
@@ -23,7 +31,7 @@ def _count_commits(db: Database) -> list[int]:
 
 
 async def test_a_burst_of_lookups_is_written_in_a_few_transactions(db: Database) -> None:
-    home = DatabaseHome(db, clock=lambda: NOW)
+    home = DatabaseHome(db, clock=lambda: NOW, sleep=Sleeps())
     commits = _count_commits(db)
 
     async def shown(n: int) -> None:
@@ -39,8 +47,14 @@ async def test_a_burst_of_lookups_is_written_in_a_few_transactions(db: Database)
 
 
 async def test_home_opened_right_after_a_card_shows_it(db: Database) -> None:
-    home = DatabaseHome(db, clock=lambda: NOW)
+    sleeps = Sleeps()
+    home = DatabaseHome(db, clock=lambda: NOW, sleep=sleeps)
+    commits = _count_commits(db)
     await note_lookup(home, "U1", 50320, "my_job_001")
+    # Nothing is written while the card goes out: the write waits first.
+    await asyncio.sleep(0)
+    assert sleeps == [WRITE_AFTER_S]
+    assert commits == []
     # No wait in between: the reader waits for the write still under way.
     assert [(r.job_id, r.job_name) for r in await home.recent_lookups("U1")] == [
         (50320, "my_job_001")
@@ -50,7 +64,7 @@ async def test_home_opened_right_after_a_card_shows_it(db: Database) -> None:
 async def test_a_failed_write_only_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     db = open_database(str(tmp_path / "jobbot.db"))
     await migrate(db, now=NOW)
-    home = DatabaseHome(db, clock=lambda: NOW)
+    home = DatabaseHome(db, clock=lambda: NOW, sleep=Sleeps())
     async with db.begin() as conn:
         await conn.exec_driver_sql("DROP TABLE recent_lookups")
     with caplog.at_level(logging.WARNING):
@@ -61,7 +75,7 @@ async def test_a_failed_write_only_logs(tmp_path: Path, caplog: pytest.LogCaptur
 
 
 async def test_nothing_is_recorded_without_a_user(db: Database) -> None:
-    home = DatabaseHome(db, clock=lambda: NOW)
+    home = DatabaseHome(db, clock=lambda: NOW, sleep=Sleeps())
     await note_lookup(home, "", 50320, "my_job_001")
     await note_lookup(None, "U1", 50320, "my_job_001")
     assert await home.recent_lookups("") == []
