@@ -16,6 +16,7 @@ from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
 from bot.slack.listeners.lookup_buttons import share_from_lookup
 from bot.slack.sharing import NotShared, message_link, post_shared
+from bot.usecases.projects import UnknownProject
 from bot.usecases.show_job import show_job
 
 
@@ -37,7 +38,9 @@ async def handle_share(
     response_url = body["response_url"]
     try:
         ref = JobRef.from_value(action.get("value") or "")
-    except ValueError:
+        project = deps.projects.keyed(ref.project)
+    except (ValueError, UnknownProject):
+        # A forged value, or a project removed from JOBBOT_PROJECTS since the card was made.
         sent = await deps.responder.respond(response_url, broken_share(deps.settings.command))
         audit.finish(sent.outcome("bad button value"), replied=sent.ok)
         return
@@ -49,7 +52,7 @@ async def handle_share(
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
     user = str((body.get("user") or {}).get("id") or "")
     # The channel sees the job as it is now, not as it was when the private card was made.
-    result = await show_job(deps.jobs, ref.job_id, now=deps.clock())
+    result = await show_job(project.jobs, ref.job_id, now=deps.clock(), project=project.name)
     if not result.ok or result.job is None:
         sent = await deps.responder.respond(response_url, result.message)
         audit.finish(sent.outcome(f"not shared: {result.outcome}"), replied=sent.ok)

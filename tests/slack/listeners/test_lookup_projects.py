@@ -22,6 +22,7 @@ from tests.conftest import (
 from tests.fakes import (
     FakeJobApi,
     FakeSlack,
+    block_action_payload,
     event_body,
     global_shortcut_payload,
     home_opened_event,
@@ -280,6 +281,44 @@ async def test_share_from_a_second_project_posts_that_projects_job(
     [(_, shown)] = [c for c in bot.fake_slack.view_calls() if c[0] == "views.update"]
     assert_valid_view(shown)
     assert f"Shared in <#{CHANNEL}>" in json.dumps(shown)
+
+
+async def click_card_share(bot: Jobbot, value: str) -> dict[str, Any]:
+    """Click Share on a private card in the channel; return the reply to the click."""
+    hook = bot.fake_slack.hook_url("card-share")
+    response = await bot.post(
+        interactive_body(block_action_payload(value, hook, action_id="job_share"))
+    )
+    assert response.status_code == 200
+    await wait_until(lambda: bool(bot.fake_slack.posts_to("card-share")))
+    [reply] = bot.fake_slack.posts_to("card-share")
+    return reply
+
+
+async def test_share_on_a_second_projects_card_posts_that_projects_job(
+    bot: Jobbot, staging_api: FakeJobApi, audits: Audits
+) -> None:
+    note = await click_card_share(bot, json.dumps({"job_id": 104, "project": "staging"}))
+    await audits.settled(1)
+    [post] = [c.params for c in bot.fake_slack.calls_to("chat.postMessage")]
+    shared = json.dumps(blocks_of(post))
+    assert "jptest" in shared
+    assert "*Project*\\n`staging`" in shared
+    assert "prod_namesake" not in shared
+    assert note["replace_original"] is True
+    assert bot.fake_jobs.requests == []
+    assert len(staging_api.requests) == 1
+
+
+async def test_share_on_a_card_of_a_project_that_is_gone_posts_nothing(
+    bot: Jobbot, staging_api: FakeJobApi, audits: Audits
+) -> None:
+    note = await click_card_share(bot, json.dumps({"job_id": 104, "project": "qa"}))
+    await audits.settled(1)
+    assert "does not say which job to share" in json.dumps(note)
+    assert bot.fake_slack.calls_to("chat.postMessage") == []
+    assert bot.fake_jobs.requests == []
+    assert staging_api.requests == []
 
 
 async def test_watch_from_a_second_project_stores_that_project(
