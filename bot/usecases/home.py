@@ -15,6 +15,9 @@ from bot.store.db import Database
 from bot.store.home import live_watches_in
 from bot.store.recent_lookups import Lookup, recent_for, remember_lookups
 
+# The Home tab's recent lookups are the store's rows as they are (re-exported for render).
+from bot.store.recent_lookups import RecentLookup as RecentLookup
+
 log = logging.getLogger(__name__)
 
 # Lookups are written this long after they are noted: the card goes out first, and the
@@ -32,16 +35,6 @@ class HomeWatch:
     channel_id: str
     status: str | None
     status_since: float | None
-
-
-@dataclass(frozen=True)
-class RecentLookup:
-    """A job the person looked up, and when."""
-
-    project: str
-    job_id: int
-    job_name: str
-    looked_up_at: float
 
 
 @dataclass(frozen=True)
@@ -108,8 +101,7 @@ class DatabaseHome:
         """Return the person's last lookups, newest first (the ones being written included)."""
         await self.written()
         async with self._db.begin() as conn:
-            rows = await recent_for(conn, user_id)
-        return [RecentLookup(r.project, r.job_id, r.job_name, r.looked_up_at) for r in rows]
+            return await recent_for(conn, user_id)
 
     async def remember(self, user_id: str, project: str, job_id: int, job_name: str) -> None:
         """Record that a person looked a job up (written in the background, soon after)."""
