@@ -114,9 +114,9 @@ _OWED = exists().where(
 _FORGET = delete(T).where(_key(), ~_LIVE, ~_OWED)
 
 
-async def add_job(conn: AsyncConnection, state: JobState, *, next_poll_at: float) -> None:
-    """Start tracking a job with the state it has now (kept as is if already tracked)."""
-    values = bound(
+def _bound_state(state: JobState, **more: Any) -> dict[str, Any]:
+    """Bind a job's readable state (what `_ADD` and `_RECORD` store), and `more`."""
+    return bound(
         project=state.project,
         job_id=state.job_id,
         job_name=state.job_name,
@@ -124,9 +124,13 @@ async def add_job(conn: AsyncConnection, state: JobState, *, next_poll_at: float
         status_desc=state.status_desc,
         restart_times=state.restart_times,
         status_since=state.status_since,
-        next_poll_at=next_poll_at,
+        **more,
     )
-    await conn.execute(_ADD[conn.dialect.name], values)
+
+
+async def add_job(conn: AsyncConnection, state: JobState, *, next_poll_at: float) -> None:
+    """Start tracking a job with the state it has now (kept as is if already tracked)."""
+    await conn.execute(_ADD[conn.dialect.name], _bound_state(state, next_poll_at=next_poll_at))
 
 
 async def get_job(conn: AsyncConnection, project: str, job_id: int) -> JobState | None:
@@ -180,17 +184,7 @@ async def release(
 
 async def record_state(conn: AsyncConnection, state: JobState, *, now: float) -> None:
     """Store the state just read; a successful read ends any unreadable streak."""
-    values = bound(
-        project=state.project,
-        job_id=state.job_id,
-        job_name=state.job_name,
-        status=state.status,
-        status_desc=state.status_desc,
-        restart_times=state.restart_times,
-        status_since=state.status_since,
-        now=now,
-    )
-    await conn.execute(_RECORD, values)
+    await conn.execute(_RECORD, _bound_state(state, now=now))
 
 
 async def record_unreadable(
