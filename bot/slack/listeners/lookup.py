@@ -26,7 +26,7 @@ from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, BlockId, CallbackId, InputId, ViewId
 from bot.slack.listeners import lookup_buttons
 from bot.slack.listeners.guard import guarded
-from bot.slack.listeners.lookup_buttons import picked_project, picker_for
+from bot.slack.listeners.lookup_buttons import picked_project, picker_for, state_value
 from bot.usecases.home import note_lookup
 from bot.usecases.lookup import (
     Failed,
@@ -130,8 +130,7 @@ def _finish(audit: Audit, looked: Looked) -> None:
 
 
 def _typed(view: dict[str, Any]) -> str:
-    values = (view.get("state") or {}).get("values") or {}
-    field = (values.get(BlockId.LOOKUP_INPUT.value) or {}).get(InputId.LOOKUP_QUERY.value) or {}
+    field = state_value(view, BlockId.LOOKUP_INPUT.value, InputId.LOOKUP_QUERY.value)
     return str(field.get("value") or "")
 
 

@@ -26,11 +26,16 @@ from bot.usecases.show_job import JobAnswer, show_job
 from bot.usecases.watching import start_watch
 
 
+def state_value(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
+    """Return what the window holds in one of its inputs ({} when it has none)."""
+    values = (view.get("state") or {}).get("values") or {}
+    return dict((values.get(block_id) or {}).get(action_id) or {})
+
+
 def picked_project(view: dict[str, Any]) -> str | None:
     """Return the project chosen in the window's picker, or None when it has none."""
-    values = (view.get("state") or {}).get("values") or {}
-    select = (values.get(BlockId.LOOKUP_PROJECT.value) or {}).get(InputId.LOOKUP_PROJECT.value)
-    chosen = (select or {}).get("selected_option") or {}
+    select = state_value(view, BlockId.LOOKUP_PROJECT.value, InputId.LOOKUP_PROJECT.value)
+    chosen = select.get("selected_option") or {}
     return str(chosen["value"]) if chosen.get("value") else None
 
 
@@ -111,9 +116,8 @@ async def _window_job(
 
 
 def _chosen_channel(view: dict[str, Any]) -> str | None:
-    values = (view.get("state") or {}).get("values") or {}
-    select = (values.get(BlockId.LOOKUP_SHARE.value) or {}).get(ActionId.LOOKUP_CHANNEL.value)
-    chosen = (select or {}).get("selected_conversation")
+    select = state_value(view, BlockId.LOOKUP_SHARE.value, ActionId.LOOKUP_CHANNEL.value)
+    chosen = select.get("selected_conversation")
     return str(chosen) if chosen else None
 
 
