@@ -17,11 +17,11 @@ import httpx
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config.settings import Settings
 from bot.jobs.cache import JobCache
 from bot.jobs.client import JobsClient
 from bot.jobs.service import create_jobs_client, endpoint_for
 from bot.ops.metrics import Metrics
-from bot.ops.settings import Settings
 from bot.slack.access import AccessPolicy, AccessRules
 from bot.slack.app import create_app
 from bot.slack.delivery import Responder
@@ -33,8 +33,8 @@ from bot.store.migrations import current_version, migrate
 from bot.usecases.home import DatabaseHome
 from bot.usecases.projects import Project, Projects
 from bot.usecases.stored import StoredChannelDefaults, StoredSeenEvents
-from bot.usecases.watching import Watching
-from bot.watch.outbox import Outbox
+from bot.usecases.watching.commands import Watching
+from bot.usecases.watching.outbox import Outbox
 from bot.watch.poller import Poller, PollerConfig
 from bot.watch.source import ClientLister, JobReader
 
@@ -54,14 +54,10 @@ class Runtime:
     app: AsyncApp | None
     db: Database
     poller: Poller
+    metrics: Metrics = field(default_factory=Metrics)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _poll_task: asyncio.Task[None] | None = None
     _stop_task: asyncio.Task[None] | None = None
-
-    @property
-    def metrics(self) -> Metrics:
-        """Return the metrics every part of this runtime reports to."""
-        return self.deps.metrics
 
     async def start(self, *, poll: bool = True, stop: asyncio.Event | None = None) -> None:
         """Bring the database up to date, then start the poller; `stop` set ends polling."""
@@ -129,7 +125,7 @@ async def database_health(db: Database) -> dict[str, Any]:
 def _job_api(settings: Settings) -> dict[str, Any]:
     return {
         "api": settings.api.value,
-        "endpoint": endpoint_for(settings),
+        "endpoint": endpoint_for(settings.cloud_access()),
         "sign_in": settings.auth_scheme.value,
         "configured": True,
     }
@@ -167,7 +163,7 @@ def build_runtime(
     named = [(spec.name, settings.for_project(spec)) for spec in settings.projects]
     clients = {
         name: create_jobs_client(
-            project_settings,
+            project_settings.cloud_access(),
             transport=job_transport,
             observer=metrics,
             on_token_renewal=metrics.token_renewed,
@@ -270,6 +266,7 @@ def build_runtime(
         app=app,
         db=db,
         poller=poller,
+        metrics=metrics,
         stopping=stopping,
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.ops.settings import Settings
+from bot.config.settings import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.slack.server import SLACK_PATH, create_web_app
 from tests.fakes import FakeJobApi, FakeSlack, LoopbackServer, slack_headers

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from aiohttp import web
 
-from bot.jobs.signing import verify_request
+from bot.huawei.signing import verify_request
 from tests.fakes import LoopbackServer
 
 AuthCheck = Callable[[web.Request, bytes], Awaitable[web.Response | None]]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.wire import decode_job
 from bot.render.card import build_job_card
 from bot.render.messages import lookup_error

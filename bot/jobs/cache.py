@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, Protocol, TypeVar
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.models import Job
 from bot.jobs.paging import JobPage, JobQuery, PageRef
 from bot.jobs.plan import ExecutionPlan

@@ -12,8 +12,9 @@ from typing import TypeVar
 
 import httpx
 
-from bot.jobs import errors
-from bot.jobs.endpoints import Service, job_path, list_path, plan_path
+from bot.huawei import errors
+from bot.huawei.endpoints import Service, job_path, list_path, plan_path
+from bot.huawei.retry_after import parse_retry_after
 from bot.jobs.models import Job
 from bot.jobs.paging import (
     DLI_MAX_NAME,
@@ -25,7 +26,6 @@ from bot.jobs.paging import (
     make_page,
 )
 from bot.jobs.plan import ExecutionPlan
-from bot.jobs.retry_after import parse_retry_after
 from bot.jobs.wire import decode_job, decode_job_page, decode_plan
 
 log = logging.getLogger(__name__)

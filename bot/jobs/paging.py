@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.jobs.endpoints import Service
+from bot.huawei.endpoints import Service
 from bot.jobs.models import Job
 
 # DLI refuses a bigger page (limit 0-100); CS documents no limit, so one ceiling serves both.

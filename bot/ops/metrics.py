@@ -8,6 +8,7 @@ from prometheus_client.exposition import generate_latest
 from bot.jobs.cache import CacheObserver
 from bot.jobs.client import LookupObserver
 from bot.ops.watch_metrics import WatchMetrics
+from bot.slack.deps import SlackObserver
 
 # One lookup is bounded by JOBBOT_TIMEOUT_S (5 s by default); a reply by Slack's 3 s ack plus
 # the lookup and the post. The buckets resolve both the fast path and the timeout.
@@ -15,7 +16,7 @@ LOOKUP_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
 REPLY_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0)
 
 
-class Metrics(LookupObserver, CacheObserver):
+class Metrics(LookupObserver, CacheObserver, SlackObserver):
     """jobbot's metrics, in a registry of their own (so each runtime and test has its own)."""
 
     def __init__(self) -> None:

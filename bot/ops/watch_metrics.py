@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
-from bot.watch.outbox import OutboxObserver
+from bot.usecases.watching.outbox import OutboxObserver
 from bot.watch.poller import PollerObserver
 from bot.watch.source import SourceObserver
 

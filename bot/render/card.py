@@ -15,6 +15,7 @@ from bot.render.blocks import (
     header_block,
     section_block,
 )
+from bot.render.ids import ActionId, BlockId
 from bot.render.labels import (
     CHECKPOINT_MODES,
     HEALTH_EMOJI,
@@ -31,7 +32,6 @@ from bot.render.resources import (
     savepoint_text,
 )
 from bot.render.text import code, code_block, date_token, duration, escape, fit
-from bot.slack.ids import ActionId, BlockId
 
 SQL_PREVIEW_LINES = 15
 SECTION_LIMIT = 3000

@@ -9,11 +9,11 @@ from bot.jobs.plan import ExecutionPlan
 from bot.render.blocks import Block, Message, actions_block, button, context_block, section_block
 from bot.render.card import job_title
 from bot.render.config import config_fields
+from bot.render.ids import ActionId, BlockId, ViewId
 from bot.render.labels import HEALTH_EMOJI, status_label
 from bot.render.refs import PageRef
 from bot.render.text import code, code_block, duration, escape, fit
 from bot.render.views import View, header, loading_view, modal
-from bot.slack.ids import ActionId, BlockId, ViewId
 
 SECTION_LIMIT = 3000
 # One page holds at most this much text and this many blocks, far inside a modal's 100

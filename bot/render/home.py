@@ -2,21 +2,51 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.jobs.models import STATUS_HEALTH, Health
 from bot.render.asking import help_text
 from bot.render.blocks import Block, actions_block, button, context_block, section_block
+from bot.render.ids import ActionId, BlockId
 from bot.render.labels import HEALTH_EMOJI, status_word
 from bot.render.share import channel_link
 from bot.render.text import code, date_token, escape, fit
 from bot.render.views import View, divider, header
-from bot.slack.ids import ActionId, BlockId
-from bot.usecases.home import HomeData, HomeWatch, RecentLookup
 
 # One block per watch, up to this many; the rest are summarised, within the Home tab's 100.
 MAX_WATCH_BLOCKS = 40
 MAX_CHANNELS_NAMED = 5
+
+
+@dataclass(frozen=True)
+class RecentLookup:
+    """One job the person looked up, and when."""
+
+    project: str
+    job_id: int
+    job_name: str
+    looked_up_at: float
+
+
+@dataclass(frozen=True)
+class HomeWatch:
+    """A live watch, with its job's last status as the database holds it."""
+
+    project: str
+    job_id: int
+    job_name: str
+    channel_id: str
+    status: str | None
+    status_since: float | None
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the Home tab shows, read without asking the job API."""
+
+    watches: list[HomeWatch]
+    recent: list[RecentLookup]
 
 
 def home_view(data: HomeData, *, command: str) -> View:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from bot.jobs.models import Job, from_millis
 from bot.render.blocks import Block, Message, actions_block, button, context_block, section_block
 from bot.render.card import job_title
+from bot.render.ids import ActionId, BlockId
 from bot.render.labels import HEALTH_EMOJI, status_label
 from bot.render.refs import JobRef, ListRef
 from bot.render.text import code, date_token, escape, fit
-from bot.slack.ids import ActionId, BlockId
 
 NAME_LIMIT = 80
 SECTION_LIMIT = 3000

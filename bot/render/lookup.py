@@ -14,18 +14,19 @@ from bot.render.blocks import (
     plain,
     section_block,
 )
+from bot.render.ids import ActionId, BlockId, InputId, ViewId
 from bot.render.refs import JobRef
-from bot.render.text import code, escape, fit
-from bot.render.views import View, divider, modal
-from bot.slack.ids import ActionId, BlockId, InputId, ViewId
-from bot.usecases.lookup import (
+from bot.render.refusals import (
+    Asked,
     NoneNamed,
     NoSuchJob,
     NoSuchProject,
     NotAJob,
-    Query,
+    Refusal,
     SeveralNamed,
 )
+from bot.render.text import code, escape, fit
+from bot.render.views import View, divider, modal
 
 TITLE = "Look up a job"
 QUERY_LIMIT = 200
@@ -35,8 +36,6 @@ IDS_NAMED = 5
 CLOSEST_NAMED = 3
 INLINE_LIMIT = 500
 NOT_A_JOB = "That is not a job ID or name. Try 50320 or my_job_001."
-
-Refusal = NotAJob | NoSuchProject | NoSuchJob | NoneNamed | SeveralNamed
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def lookup_view(
     )
 
 
-def lookup_loading(typed: str, query: Query, picker: Picker | None = None) -> View:
+def lookup_loading(typed: str, query: Asked, picker: Picker | None = None) -> View:
     """Return the window while the job API answers."""
     job = query.job_id
     what = f"job {code(str(job))}" if job else f"jobs named {code(query.name or '')}"
@@ -131,7 +130,7 @@ def _say(refusal: Refusal, *, quote: Callable[[str], str]) -> str:
                 said += f" The closest names: {names}."
             return said
         case SeveralNamed(query=query, job_ids=ids):
-            prefix = f"{query.project.name}:" if query.prefixed else ""
+            prefix = f"{query.project}:" if query.prefixed else ""
             shown = ", ".join(quote(f"{prefix}{i}") for i in ids[:IDS_NAMED])
             more = f" and {len(ids) - IDS_NAMED} more" if len(ids) > IDS_NAMED else ""
             return (
@@ -140,8 +139,8 @@ def _say(refusal: Refusal, *, quote: Callable[[str], str]) -> str:
             )
 
 
-def _where(query: Query, quote: Callable[[str], str]) -> str:
-    return f" in project {quote(query.project.name)}" if query.project.name else ""
+def _where(query: Asked, quote: Callable[[str], str]) -> str:
+    return f" in project {quote(query.project)}" if query.project else ""
 
 
 def _examples(projects: tuple[str, ...]) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.masking import mask_secrets
 from bot.render.blocks import Message, actions_block, button, context_block, section_block
+from bot.render.ids import ActionId, BlockId
 from bot.render.refs import JobRef
 from bot.render.text import code, escape, fit
-from bot.slack.ids import ActionId, BlockId
 
 RECOGNISED_FORMS = (
     "`job 50320`, `job #50320`, `job id 50320`, `job_id: 50320`, `job_id=50320`, "

@@ -14,10 +14,10 @@ from bot.render.blocks import (
     header_block,
     section_block,
 )
+from bot.render.ids import ActionId, BlockId
 from bot.render.labels import HEALTH_EMOJI, HEALTH_SIGN, status_word
 from bot.render.refs import WatchRef
 from bot.render.text import code, date_token, duration, escape, fit
-from bot.slack.ids import ActionId, BlockId
 
 # Why a watch ended, as the last reply says it.
 END_REASONS = {

@@ -6,7 +6,7 @@ from bot.slack.deps import Deps
 from bot.usecases import requests as rq
 from bot.usecases.answer import Answer
 from bot.usecases.ask import Asking, Handler, project_for
-from bot.usecases.watching import list_watches, start_watch, stop_watch
+from bot.usecases.watching.commands import list_watches, start_watch, stop_watch
 
 
 def asking_for(

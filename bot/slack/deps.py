@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.clock import utc_now
+from bot.config.settings import Settings
 from bot.jobs.cache import JobCache
-from bot.ops.metrics import Metrics
-from bot.ops.settings import Settings
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
 from bot.slack.memberships import ChannelMemberships
 from bot.slack.once import MemorySeenEvents, SeenEvents
 from bot.usecases.home import HomeSource
 from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
-from bot.usecases.watching import Watching
+from bot.usecases.watching.commands import Watching
 
 # Slack's payload types, as the metrics name them.
 REPLY_KINDS = {
@@ -26,9 +26,14 @@ REPLY_KINDS = {
 }
 
 
-def utc_now() -> datetime:
-    """Return the current time in UTC."""
-    return datetime.now(UTC)
+class SlackObserver:
+    """Told how replies and Slack calls went (the metrics implement it; the default ignores)."""
+
+    def delivered(self, kind: str, seconds: float) -> None:
+        """Record the time from a Slack request to its reply sent."""
+
+    def slack_api_error(self, method: str, error: str) -> None:
+        """Count a Slack Web API call that Slack refused, by Slack's error code."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class Deps:
     channel_defaults: ChannelDefaults = field(default_factory=MemoryChannelDefaults)
     seen_events: SeenEvents = field(default_factory=MemorySeenEvents)
     clock: Callable[[], datetime] = utc_now
-    metrics: Metrics = field(default_factory=Metrics)
+    metrics: SlackObserver = field(default_factory=SlackObserver)
     # The server counts unacknowledged requests here; listeners defer work after ack on it.
     acks: AcksFirst = field(default_factory=AcksFirst)
     # The channels each person is in, for the Home tab (cached users.conversations answers).

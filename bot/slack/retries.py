@@ -15,7 +15,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.jobs.retry_after import parse_retry_after
+from bot.huawei.retry_after import parse_retry_after
 
 Sleep = Callable[[float], Awaitable[None]]
 

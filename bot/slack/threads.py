@@ -15,10 +15,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.jobs.retry_after import parse_retry_after
+from bot.huawei.retry_after import parse_retry_after
 from bot.render.blocks import Message
 from bot.slack.delivery import slack_error_code
-from bot.watch.threads import ChannelGone, PostFailed, Throttled
+from bot.usecases.watching.threads import ChannelGone, PostFailed, Throttled
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.usecases.list_jobs import first_page, list_jobs
 from bot.usecases.projects import ChannelDefaults, Project, Projects, UnknownProject
 from bot.usecases.show_job import show_job
 from bot.usecases.show_plan import show_plan
-from bot.usecases.watching import Watching
+from bot.usecases.watching.commands import Watching
 
 __all__ = ["Answer", "Asking", "answer", "quick_answer"]
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.models import Job
 from bot.jobs.paging import MAX_PAGE_SIZE, JobQuery
 from bot.render.card import build_job_card

@@ -6,43 +6,20 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.render.home import HomeData, HomeWatch, RecentLookup
 from bot.store.db import Database
 from bot.store.home import live_watches_in
 from bot.store.recent_lookups import Lookup, recent_for, remember_lookups
-
-# The Home tab's recent lookups are the store's rows as they are (re-exported for render).
-from bot.store.recent_lookups import RecentLookup as RecentLookup
 
 log = logging.getLogger(__name__)
 
 # Lookups are written this long after they are noted: the card goes out first, and the
 # lookups of a burst share one transaction.
 WRITE_AFTER_S = 0.25
-
-
-@dataclass(frozen=True)
-class HomeWatch:
-    """A live watch, with its job's last status as the database holds it."""
-
-    project: str
-    job_id: int
-    job_name: str
-    channel_id: str
-    status: str | None
-    status_since: float | None
-
-
-@dataclass(frozen=True)
-class HomeData:
-    """Everything the Home tab shows, read without asking the job API."""
-
-    watches: list[HomeWatch]
-    recent: list[RecentLookup]
 
 
 class HomeSource(Protocol):
@@ -101,7 +78,8 @@ class DatabaseHome:
         """Return the person's last lookups, newest first (the ones being written included)."""
         await self.written()
         async with self._db.begin() as conn:
-            return await recent_for(conn, user_id)
+            rows = await recent_for(conn, user_id)
+        return [RecentLookup(r.project, r.job_id, r.job_name, r.looked_up_at) for r in rows]
 
     async def remember(self, user_id: str, project: str, job_id: int, job_name: str) -> None:
         """Record that a person looked a job up (written in the background, soon after)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, JobQuery, PageRef
 from bot.render.lists import PageView, list_message
 from bot.render.messages import list_error

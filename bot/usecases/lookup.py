@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.render.blocks import Message
 from bot.render.card import build_job_card
 from bot.render.messages import list_error
+from bot.render.refusals import Asked, NoneNamed, NoSuchJob, NoSuchProject, NotAJob, SeveralNamed
 from bot.usecases.find_job import match_name
 from bot.usecases.job_names import is_job_name
 from bot.usecases.projects import Project, Projects, UnknownProject
@@ -28,19 +29,10 @@ class Query:
     name: str | None = None
     prefixed: bool = False
 
-
-@dataclass(frozen=True)
-class NotAJob:
-    """What was typed is neither a job ID nor a name."""
-
-
-@dataclass(frozen=True)
-class NoSuchProject:
-    """A project that is not configured: typed as a prefix, or (`picked`) from the picker."""
-
-    typed: str
-    known: tuple[str, ...]
-    picked: bool = False
+    @property
+    def asked(self) -> Asked:
+        """Return the query as the window says it back."""
+        return Asked(self.project.name, self.job_id, self.name, self.prefixed)
 
 
 @dataclass(frozen=True)
@@ -51,29 +43,6 @@ class Found:
     job_id: int
     job_name: str
     card: Message
-
-
-@dataclass(frozen=True)
-class NoSuchJob:
-    """No job has that ID in the project."""
-
-    query: Query
-
-
-@dataclass(frozen=True)
-class NoneNamed:
-    """No job has that name in the project; `closest` are the nearest names the API gave."""
-
-    query: Query
-    closest: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SeveralNamed:
-    """Several jobs have that name: their IDs, newest first."""
-
-    query: Query
-    job_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -114,7 +83,7 @@ async def look_up(query: Query, *, now: datetime) -> Looked:
     if query.job_id is not None:
         result = await show_job(project.jobs, query.job_id, now=now, project=project.name)
         if result.outcome == "JobNotFound":
-            return NoSuchJob(query)
+            return NoSuchJob(query.asked)
         if result.job is None:
             return Failed(result.message, result.outcome)
         return Found(query, query.job_id, result.job.name or "", result.message)
@@ -130,9 +99,9 @@ async def look_up(query: Query, *, now: datetime) -> Looked:
         card = build_job_card(job, job_id, now=now, project=project.name)
         return Found(query, job_id, job.name or "", card)
     if named:
-        return SeveralNamed(query, tuple(job.job_id or 0 for job in named))
+        return SeveralNamed(query.asked, tuple(job.job_id or 0 for job in named))
     closest = ((job.name or "").strip() for job in matches.closest)
-    return NoneNamed(query, tuple(name for name in closest if name))
+    return NoneNamed(query.asked, tuple(name for name in closest if name))
 
 
 def outcome(looked: Looked) -> str:

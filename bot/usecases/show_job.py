@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.cache import JobCache
 from bot.jobs.models import Job
 from bot.render.blocks import Message

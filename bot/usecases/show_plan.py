@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.render.messages import lookup_error
 from bot.render.plan import plan_message
 from bot.usecases.answer import Answer

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.store import notifications as outbox
 from bot.store import poll_batch, watched_jobs, watches
 from bot.store.db import Database
 from bot.store.watched_jobs import JobState
-from bot.watch.changes import Reading, detect
-from bot.watch.outbox import Outbox
+from bot.usecases.watching.changes import Reading, detect
+from bot.usecases.watching.outbox import Outbox
 from bot.watch.source import JobReader, Outcome
 from bot.watch.unchanged import settle_unchanged
 

@@ -13,11 +13,11 @@ from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.client import JobsClient
 from bot.jobs.models import Job
 from bot.jobs.paging import JobQuery, PageRef
-from bot.watch.changes import Reading
+from bot.usecases.watching.changes import Reading
 
 PAGE_SIZE = 100
 # How long a learnt page count is trusted before the first page is read again to check it.

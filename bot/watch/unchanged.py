@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.store import poll_batch
 from bot.store.db import Database
 from bot.store.watched_jobs import JobState
-from bot.watch.changes import Reading, detect
+from bot.usecases.watching.changes import Reading, detect
 from bot.watch.source import Outcome
 
 

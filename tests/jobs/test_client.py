@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.cache import JobCache
 from bot.jobs.service import create_jobs_client
 from tests.conftest import PROJECT_ID, make_settings, sample
@@ -64,7 +64,7 @@ async def test_aksk_signed_requests_pass_the_gateway_check(api: FakeJobApi) -> N
             HUAWEICLOUD_SDK_AK=AK,
             HUAWEICLOUD_SDK_SK=SK,
             HUAWEICLOUD_SDK_SECURITY_TOKEN="temp-sts-token",
-        )
+        ).cloud_access()
     )
     try:
         job = await client.get_job(job_id_of(api))
@@ -81,7 +81,9 @@ async def test_aksk_signed_requests_pass_the_gateway_check(api: FakeJobApi) -> N
 async def test_a_wrong_secret_key_is_rejected_as_credentials(api: FakeJobApi) -> None:
     api.check_auth = aksk_check({AK: SK})
     client = create_jobs_client(
-        cs_settings(api, HUAWEICLOUD_SDK_AK=AK, HUAWEICLOUD_SDK_SK="not-the-secret-key")
+        cs_settings(
+            api, HUAWEICLOUD_SDK_AK=AK, HUAWEICLOUD_SDK_SK="not-the-secret-key"
+        ).cloud_access()
     )
     try:
         with pytest.raises(errors.CredentialsRejected) as caught:
@@ -96,7 +98,7 @@ async def test_a_wrong_secret_key_is_rejected_as_credentials(api: FakeJobApi) ->
 
 async def test_a_ready_token_is_sent_as_x_auth_token(api: FakeJobApi) -> None:
     api.check_auth = TokenCheck(valid={"ready-token"})
-    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="ready-token"))
+    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="ready-token").cloud_access())
     try:
         job = await client.get_job(job_id_of(api))
     finally:
@@ -110,7 +112,7 @@ async def test_iam_password_sign_in_gets_a_project_scoped_token(
     check = TokenCheck()
     api.check_auth = check
     iam.on_issue = check.valid.add
-    client = create_jobs_client(iam_settings(api, iam))
+    client = create_jobs_client(iam_settings(api, iam).cloud_access())
     try:
         await client.get_job(job_id_of(api))
         await client.get_job(job_id_of(api))
@@ -138,7 +140,7 @@ async def test_token_expiry_in_a_burst_renews_exactly_once(api: FakeJobApi, iam:
     job = next(iter(api.jobs.values()))
     for job_id in range(1, 41):
         api.jobs[job_id] = {**job, "job_id": job_id}
-    client = create_jobs_client(iam_settings(api, iam))
+    client = create_jobs_client(iam_settings(api, iam).cloud_access())
     try:
         await client.get_job(1)
         # IAM revokes the token early (a password change does that) while a burst is in flight.
@@ -156,7 +158,7 @@ async def test_token_expiry_in_a_burst_renews_exactly_once(api: FakeJobApi, iam:
 async def test_a_wrong_iam_password_is_a_configuration_error_not_a_retry_loop(
     api: FakeJobApi, iam: FakeIam
 ) -> None:
-    client = create_jobs_client(iam_settings(api, iam, password="wrong-password"))
+    client = create_jobs_client(iam_settings(api, iam, password="wrong-password").cloud_access())
     try:
         for _ in range(3):
             with pytest.raises(errors.SignInFailed) as caught:
@@ -172,7 +174,7 @@ async def test_fifty_concurrent_lookups_of_one_job_cause_one_upstream_request(
     api: FakeJobApi,
 ) -> None:
     api.latency_s = 0.1
-    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t"))
+    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t").cloud_access())
     lookup = JobCache(client, ttl_s=2.0)
     try:
         jobs = await asyncio.gather(*(lookup.get(job_id_of(api)) for _ in range(50)))
@@ -184,7 +186,7 @@ async def test_fifty_concurrent_lookups_of_one_job_cause_one_upstream_request(
 
 
 async def test_cached_answers_expire_after_the_ttl(api: FakeJobApi) -> None:
-    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t"))
+    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t").cloud_access())
     now = [100.0]
     lookup = JobCache(client, ttl_s=2.0, clock=lambda: now[0])
     try:
@@ -202,7 +204,7 @@ async def test_cached_answers_expire_after_the_ttl(api: FakeJobApi) -> None:
 async def test_the_dli_answer_maps_to_the_same_card_fields() -> None:
     api = FakeJobApi(service="dli", jobs={104: DLI_JOB})
     await api.start()
-    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t"))
+    client = create_jobs_client(cs_settings(api, JOBBOT_AUTH_TOKEN="t").cloud_access())
     try:
         job = await client.get_job(104)
     finally:

@@ -38,7 +38,7 @@ async def test_a_burst_queues_before_the_pool_and_every_lookup_succeeds() -> Non
         JOBBOT_AUTH_TOKEN="token",
         JOBBOT_TIMEOUT_S=20,
     )
-    client = create_jobs_client(settings)
+    client = create_jobs_client(settings.cloud_access())
     try:
         jobs = await asyncio.gather(*(client.get_job(70000 + n) for n in range(BURST)))
     finally:

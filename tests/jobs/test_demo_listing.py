@@ -15,7 +15,7 @@ from tests.conftest import make_settings
 
 @pytest.fixture
 async def demo() -> AsyncIterator[JobsClient]:
-    client = create_jobs_client(make_settings(JOBBOT_API="demo"))
+    client = create_jobs_client(make_settings(JOBBOT_API="demo").cloud_access())
     yield client
     await client.aclose()
 

@@ -125,7 +125,7 @@ async def test_error_body_becomes_the_right_message(
         JOBBOT_AUTH_TOKEN="t",
         JOBBOT_TIMEOUT_S=1,
     )
-    client = create_jobs_client(settings)
+    client = create_jobs_client(settings.cloud_access())
     deps = Deps(settings, JobCache(client, ttl_s=0), Responder())
     caplog.set_level(logging.WARNING, logger="bot.usecases.show_job")
     try:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from aiohttp import web
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.client import RetryPolicy
 from bot.jobs.service import create_jobs_client
 from tests.conftest import PROJECT_ID, make_settings, sample
@@ -104,7 +104,7 @@ async def test_fault_ends_within_the_deadline_with_the_right_error(
             HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID,
             JOBBOT_AUTH_TOKEN="t",
             JOBBOT_TIMEOUT_S=DEADLINE_S,
-        )
+        ).cloud_access()
     )
     started = time.monotonic()
     try:

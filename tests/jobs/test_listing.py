@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.client import JobsClient
 from bot.jobs.paging import FIRST_PAGE, JobPage, JobQuery, PageRef
 from bot.jobs.service import create_jobs_client
@@ -37,7 +37,7 @@ def client_for(api: FakeJobApi, **values: Any) -> JobsClient:
             HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID,
             JOBBOT_TIMEOUT_S=2,
             **auth,
-        )
+        ).cloud_access()
     )
 
 

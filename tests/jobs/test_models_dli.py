@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.models import Job, ResourceConfig, ResourceSpec
 from bot.jobs.wire import decode_job
 from tests.conftest import sample

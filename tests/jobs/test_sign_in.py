@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.service import create_jobs_client
 from tests.conftest import PROJECT_ID, make_settings, sample
 from tests.fakes import FakeJobApi, wait_until
@@ -54,7 +54,7 @@ async def test_a_slow_iam_signs_in_once_for_a_storm_of_lookups_that_gave_up(
             JOBBOT_IAM_USER=IAM_USER,
             JOBBOT_IAM_PASSWORD=IAM_PASSWORD,
             JOBBOT_IAM_DOMAIN=IAM_DOMAIN,
-        )
+        ).cloud_access()
     )
     try:
         storm = await asyncio.gather(
@@ -90,7 +90,7 @@ async def test_a_lookup_arriving_mid_sign_in_joins_it_and_succeeds(
             JOBBOT_IAM_USER=IAM_USER,
             JOBBOT_IAM_PASSWORD=IAM_PASSWORD,
             JOBBOT_IAM_DOMAIN=IAM_DOMAIN,
-        )
+        ).cloud_access()
     )
     try:
         first = asyncio.create_task(client.get_job(1))

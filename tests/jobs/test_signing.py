@@ -14,7 +14,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials  # type: ignore
 from huaweicloudsdkcore.sdk_request import SdkRequest  # type: ignore[import-untyped]
 from huaweicloudsdkcore.signer.signer import Signer  # type: ignore[import-untyped]
 
-from bot.jobs.signing import (
+from bot.huawei.signing import (
     ALGORITHM,
     EMPTY_SHA256,
     AkSkAuth,

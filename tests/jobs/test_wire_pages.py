@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.paging import FIRST_PAGE, JobQuery, PageRef
 from bot.jobs.wire import decode_job_page, decode_plan
 from tests.conftest import sample

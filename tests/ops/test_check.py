@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.ops.check import run_check
+from bot.cli.check import run_check
 from tests.conftest import BOT_TOKEN, PROJECT_ID, make_settings
 from tests.fakes import FakeJobApi, FakeSlack
 from tests.gateway import FakeIam, TokenCheck, aksk_check

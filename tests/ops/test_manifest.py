@@ -18,9 +18,9 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.__main__ import main
-from bot.ops.manifest import build_manifest, events_url
+from bot.cli.manifest import build_manifest, events_url
+from bot.render.ids import ActionId, CallbackId, ViewId
 from bot.runtime import build_runtime
-from bot.slack.ids import ActionId, CallbackId, ViewId
 from tests.conftest import BOT_TOKEN, PROJECT_ID, SIGNING_SECRET, make_settings
 from tests.fakes import (
     app_mention_body,
@@ -125,7 +125,7 @@ def probes(manifest: dict[str, Any]) -> dict[str, str]:
         body = app_mention_body("<@UBOT> help")
         body["event"]["type"] = event_type
         bodies[f"event {event_type}"] = json.dumps(body)
-    # The manifest has no list of action_ids: the buttons are ours, spelled in bot/slack/ids.py.
+    # The manifest has no list of action_ids: the buttons are ours, spelled in bot/render/ids.py.
     for action_id in ActionId:
         payload = block_action_payload("50320", hook, action_id=action_id.value)
         bodies[f"action {action_id.value}"] = interactive_body(payload)

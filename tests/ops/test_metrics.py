@@ -11,7 +11,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.cache import JobCache
 from bot.jobs.models import Job
 from bot.ops.metrics import Metrics

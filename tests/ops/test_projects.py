@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bot.ops.projects import ProjectSpec
-from bot.ops.settings import AuthScheme, JobApi
-from bot.ops.settings_load import describe_error
+from bot.config.access import JobApi
+from bot.config.load import describe_error
+from bot.config.projects import ProjectSpec
+from bot.config.settings import AuthScheme
 from tests.conftest import make_settings
 
 

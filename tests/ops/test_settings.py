@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from bot.ops.settings import AuthScheme, JobApi, Settings
-from bot.ops.settings_load import SettingsError, describe_error, load_settings
+from bot.config.access import JobApi
+from bot.config.load import SettingsError, describe_error, load_settings
+from bot.config.settings import AuthScheme, Settings
 from tests.conftest import make_settings
 
 # variable -> (value set, attribute, value read back). Read with JOBBOT_API=demo, which needs

@@ -7,8 +7,8 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from bot.ops.check import run_check
-from bot.ops.settings_load import describe_error
+from bot.cli.check import run_check
+from bot.config.load import describe_error
 from bot.store.migrations import LATEST
 from tests.conftest import Jobbot, make_settings, settings_for
 from tests.fakes import FakeJobApi, FakeSlack, wait_until

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.models import Job
 from bot.jobs.wire import decode_job
 from bot.render.card import build_job_card

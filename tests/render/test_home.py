@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.render.home import home_view
-from bot.usecases.home import HomeData, HomeWatch, RecentLookup
+from bot.render.home import HomeData, HomeWatch, RecentLookup, home_view
 from tests.blockkit import assert_no_unescaped_control, assert_valid_view
 
 SINCE = 1_764_000_000.0

@@ -6,14 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.jobs.cache import JobCache
 from bot.render.lookup import Picker, inline_error, lookup_view, refusal_notice
-from bot.usecases.lookup import NoneNamed, NoSuchJob, Query, SeveralNamed
-from bot.usecases.projects import Project
+from bot.render.refusals import Asked, NoneNamed, NoSuchJob, SeveralNamed
 from tests.blockkit import assert_no_unescaped_control, assert_valid_view
-
-unused: Any = object()
-STAGING = Project("staging", JobCache(unused, ttl_s=0))
 
 
 def test_a_hundred_and_twenty_projects_keep_the_menu_within_slacks_hundred_options() -> None:
@@ -29,9 +24,9 @@ def test_a_hundred_and_twenty_projects_keep_the_menu_within_slacks_hundred_optio
 @pytest.mark.parametrize(
     "refusal",
     [
-        NoneNamed(Query(STAGING, name="x"), ("<!channel> `boom`", "a&b", "z" * 500)),
-        SeveralNamed(Query(STAGING, name="etl", prefixed=True), tuple(range(1, 400))),
-        NoSuchJob(Query(STAGING, job_id=9_999_999_999_999_999_999)),
+        NoneNamed(Asked("staging", name="x"), ("<!channel> `boom`", "a&b", "z" * 500)),
+        SeveralNamed(Asked("staging", name="etl", prefixed=True), tuple(range(1, 400))),
+        NoSuchJob(Asked("staging", job_id=9_999_999_999_999_999_999)),
     ],
 )
 def test_errors_from_api_names_are_escaped_and_fit(refusal: Any) -> None:

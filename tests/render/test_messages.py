@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.render import messages
 from bot.render.asking import help_text
 from bot.render.blocks import Message

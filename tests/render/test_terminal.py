@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 25, 4, 36, tzinfo=UTC)
 
 
 async def demo_message(job_id: int) -> Message:
-    client = create_jobs_client(make_settings(JOBBOT_API="demo"))
+    client = create_jobs_client(make_settings(JOBBOT_API="demo").cloud_access())
     try:
         return (await show_job(JobCache(client, ttl_s=0), job_id, now=NOW)).message
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.url import database_url, shown
+from bot.config.database_url import database_url, shown
 
 
 @pytest.mark.parametrize(

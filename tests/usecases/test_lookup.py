@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.jobs.cache import JobCache
-from bot.usecases.lookup import NoSuchProject, NotAJob, Query, read_query
+from bot.render.refusals import NoSuchProject, NotAJob
+from bot.usecases.lookup import Query, read_query
 from bot.usecases.projects import Project, Projects
 
 

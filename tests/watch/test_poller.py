@@ -20,8 +20,8 @@ from bot.slack.threads import SlackThreads
 from bot.store import notifications, watched_jobs, watches
 from bot.store.db import Database, open_database
 from bot.store.migrations import migrate
-from bot.usecases.watching import Watching, start_watch
-from bot.watch.outbox import Outbox
+from bot.usecases.watching.commands import Watching, start_watch
+from bot.usecases.watching.outbox import Outbox
 from bot.watch.poller import Poller, PollerConfig
 from bot.watch.source import ClientLister, JobReader
 from tests.conftest import BOT_TOKEN, settings_for
@@ -76,7 +76,7 @@ async def rig(fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path) -> AsyncIt
         clock.now += seconds
 
     settings = settings_for(fake_slack, fake_jobs)
-    client = create_jobs_client(settings)
+    client = create_jobs_client(settings.cloud_access())
     db = open_database(str(tmp_path / "jobbot.db"))
     await migrate(db, now=T0)
     slack = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)

@@ -21,7 +21,7 @@ from bot.jobs.service import create_jobs_client
 from bot.slack.threads import SlackThreads
 from bot.store import notifications, watched_jobs, watches
 from bot.store.db import Database
-from bot.watch.outbox import Outbox
+from bot.usecases.watching.outbox import Outbox
 from bot.watch.poller import Poller, PollerConfig
 from bot.watch.source import ClientLister, JobReader, Outcome
 from tests.conftest import BOT_TOKEN, settings_for
@@ -113,7 +113,7 @@ async def rig(fake_slack: FakeSlack, fake_jobs: FakeJobApi, db: Database) -> Asy
     async def sleep(seconds: float) -> None:
         clock.now += seconds
 
-    client = create_jobs_client(settings_for(fake_slack, fake_jobs))
+    client = create_jobs_client(settings_for(fake_slack, fake_jobs).cloud_access())
     slack = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
     outbox = Outbox(db, SlackThreads(slack, sleep=sleep), clock=clock, sleep=sleep, max_days=7)
     real = JobReader(lambda p: client, lambda p: ClientLister(client), concurrency=8, clock=clock)

@@ -6,11 +6,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.render.ids import ActionId
 from bot.render.messages import broken_button
 from bot.render.refs import JobRef, ListRef
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
 from bot.usecases.answer import Answer
 from bot.usecases.list_jobs import list_jobs

@@ -17,11 +17,11 @@ from bot.render.details import (
     details_view,
     plan_summary,
 )
+from bot.render.ids import ActionId
 from bot.render.refs import PageRef
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
 from bot.usecases.job_details import job_details
 from bot.usecases.projects import UnknownProject

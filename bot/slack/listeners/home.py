@@ -8,12 +8,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.render.home import home_view
+from bot.render.home import HomeData, home_view
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
-from bot.usecases.home import HomeData, home_data
+from bot.usecases.home import home_data
 
 
 async def handle_home_opened(

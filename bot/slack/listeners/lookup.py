@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render.ids import ActionId, BlockId, CallbackId, InputId, ViewId
 from bot.render.lookup import (
     Picker,
     inline_error,
@@ -19,11 +20,11 @@ from bot.render.lookup import (
     refusal_notice,
 )
 from bot.render.refs import JobRef
+from bot.render.refusals import NoneNamed, NoSuchJob, NoSuchProject, NotAJob, SeveralNamed
 from bot.render.views import View
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, BlockId, CallbackId, InputId, ViewId
 from bot.slack.listeners import lookup_buttons
 from bot.slack.listeners.guard import guarded
 from bot.slack.listeners.lookup_buttons import picked_project, picker_for, state_value
@@ -32,11 +33,6 @@ from bot.usecases.lookup import (
     Failed,
     Found,
     Looked,
-    NoneNamed,
-    NoSuchJob,
-    NoSuchProject,
-    NotAJob,
-    SeveralNamed,
     look_up,
     outcome,
     read_query,
@@ -95,7 +91,7 @@ async def handle_submit(
             await ack(response_action="update", view=shown)
         _finish(audit, looked)
         return
-    await ack(response_action="update", view=lookup_loading(typed, query, picker))
+    await ack(response_action="update", view=lookup_loading(typed, query.asked, picker))
     looked = await lookup
     if isinstance(looked, NoSuchJob | NoneNamed | SeveralNamed):
         # Inline errors only go with the acknowledgement; later, the window says it itself.

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render import asking as say
 from bot.render.blocks import Block, context_block, section_block
+from bot.render.ids import ActionId, BlockId, InputId
 from bot.render.lookup import Picker, lookup_view, notice_blocks
 from bot.render.refs import JobRef
 from bot.render.share import channel_link, shared_card
@@ -18,12 +19,11 @@ from bot.render.views import View
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, BlockId, InputId
 from bot.slack.listeners.guard import guarded
 from bot.slack.sharing import NotShared, message_link, post_shared
 from bot.usecases.projects import UnknownProject
 from bot.usecases.show_job import JobAnswer, show_job
-from bot.usecases.watching import start_watch
+from bot.usecases.watching.commands import start_watch
 
 
 def state_value(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:

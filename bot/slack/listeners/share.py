@@ -8,11 +8,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.card import job_title
+from bot.render.ids import ActionId
 from bot.render.refs import JobRef
 from bot.render.share import broken_share, not_shareable, shared_card, shared_note
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
 from bot.slack.listeners.lookup_buttons import share_from_lookup
 from bot.slack.sharing import NotShared, message_link, post_shared

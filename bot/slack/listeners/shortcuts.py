@@ -10,12 +10,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render.ids import CallbackId
 from bot.render.messages import invite_hint, no_job_ids, with_hint
 from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
 from bot.slack.delivery import Delivery, post_in_thread, slack_error_code
 from bot.slack.deps import Deps
-from bot.slack.ids import CallbackId
 from bot.slack.listeners.guard import guarded, report_unexpected
 from bot.slack.message_text import message_texts
 from bot.usecases.ask import Answer, answer

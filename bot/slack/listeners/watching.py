@@ -9,15 +9,15 @@ from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.render.blocks import Message
+from bot.render.ids import ActionId
 from bot.render.messages import invalid_job_id
 from bot.render.refs import WatchRef
 from bot.render.watch import broken_watch_button, missing_watch_id
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId
 from bot.slack.listeners.guard import guarded
 from bot.usecases.job_ids import parse_job_id
-from bot.usecases.watching import WatchAnswer, list_watches, start_watch, stop_watch
+from bot.usecases.watching.commands import WatchAnswer, list_watches, start_watch, stop_watch
 
 WATCH_WORDS = ("watch", "unwatch", "watching")
 

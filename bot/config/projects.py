@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import HttpUrl
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
-
-if TYPE_CHECKING:
-    from bot.ops.settings import Settings
 
 # Words a person types after /job; a project with one of these names could not be told apart.
 RESERVED = frozenset(
@@ -135,58 +131,3 @@ class ProjectSignInSource(PydanticBaseSettingsSource):
             merged.update({k: v for k, v in getattr(source, "env_vars", {}).items() if v})
         found = sign_in_overrides(merged)
         return {"project_sign_in": found} if found else {}
-
-
-# Sign-in field -> its variable, for the per-project overrides.
-_SIGN_IN_FIELDS = {
-    "ak": "HUAWEICLOUD_SDK_AK",
-    "sk": "HUAWEICLOUD_SDK_SK",
-    "security_token": "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "auth_token": "JOBBOT_AUTH_TOKEN",
-    "iam_user": "JOBBOT_IAM_USER",
-    "iam_password": "JOBBOT_IAM_PASSWORD",
-    "iam_domain": "JOBBOT_IAM_DOMAIN",
-}
-
-
-def project_problems(settings: Settings) -> list[str]:
-    """List the problems of JOBBOT_PROJECTS' sign-ins, one line each."""
-    problems = []
-    suffixes = {variable_suffix(spec.name)[2:] for spec in settings.projects}
-    for suffix, variables in settings.project_sign_in.items():
-        if suffix not in suffixes:
-            problems.append(
-                f"{next(iter(variables))}__{suffix}: JOBBOT_PROJECTS has no project {suffix!r}"
-            )
-    for spec in settings.projects:
-        schemes, half_set = project_settings(settings, spec)._schemes()
-        problems += [f"project {spec.name!r}: {problem}" for problem in half_set]
-        if len(schemes) != 1 and not half_set:
-            own = settings.project_sign_in.get(variable_suffix(spec.name)[2:])
-            where = "its own sign-in variables" if own else "the global sign-in variables"
-            count = "no" if not schemes else "more than one"
-            problems.append(
-                f"project {spec.name!r}: {count} job API sign-in in {where} "
-                "(set exactly one of AK/SK, JOBBOT_AUTH_TOKEN or IAM password)"
-            )
-    return problems
-
-
-def project_settings(settings: Settings, spec: ProjectSpec) -> Settings:
-    """Return these settings as one project of JOBBOT_PROJECTS sees them."""
-    from bot.ops.settings import JobApi  # settings imports this module
-
-    update: dict[str, Any] = {
-        "api": JobApi(spec.api),
-        "project_id": spec.project_id,
-        "endpoint": HttpUrl(spec.endpoint) if spec.endpoint else None,
-        "region": spec.region or settings.region,
-        "projects": (),
-    }
-    own = settings.project_sign_in.get(variable_suffix(spec.name)[2:])
-    if own:
-        for field, env in _SIGN_IN_FIELDS.items():
-            value = own.get(env)
-            plain = field in ("iam_user", "iam_domain") and value is not None
-            update[field] = value.get_secret_value() if plain and value else value
-    return settings.model_copy(update=update)

@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.clock import utc_now
+
 ALGORITHM = "SDK-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -23,11 +25,6 @@ _AUTHORIZATION = re.compile(
 def _utc(moment: datetime) -> datetime:
     """Return the moment in UTC, reading a naive datetime as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _utc_now() -> datetime:
-    """Return the current time in UTC."""
-    return datetime.now(UTC)
 
 
 def _encode(text: str) -> str:
@@ -112,7 +109,7 @@ def _query(request: httpx.Request) -> list[tuple[str, str]]:
 def sign_request(request: httpx.Request, ak: str, sk: str) -> None:
     """Add Host, X-Sdk-Date and Authorization headers and canonicalise the query in place."""
     request.headers.setdefault("Host", request.url.netloc.decode("ascii"))
-    request.headers.setdefault("X-Sdk-Date", _utc_now().strftime(SDK_DATE_FORMAT))
+    request.headers.setdefault("X-Sdk-Date", utc_now().strftime(SDK_DATE_FORMAT))
     query = _query(request)
     sorted_query = canonical_query(query)
     # The SDK sends its canonical query verbatim, so the gateway decodes exactly what was signed.
@@ -186,7 +183,7 @@ class AkSkAuth(httpx.Auth):
         sk: str,
         project_id: str | None = None,
         security_token: str | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         """Keep the credentials; the SK and token never appear in repr()."""
         self.ak = ak

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.ops.settings import ENV_NAMES, JobApi, Settings
+from bot.config.access import JobApi
+from bot.config.settings import ENV_NAMES, Settings
 
 
 class SettingsError(ValueError):

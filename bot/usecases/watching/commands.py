@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.jobs import errors
+from bot.huawei import errors
 from bot.jobs.cache import JobCache
 from bot.jobs.models import Job
 from bot.render.blocks import Message
@@ -25,9 +25,9 @@ from bot.store import watched_jobs, watches
 from bot.store.db import Database
 from bot.store.watched_jobs import JobState
 from bot.store.watches import Watch, WatchView
-from bot.watch.changes import RUNNING_STATUSES
-from bot.watch.outbox import Outbox, render_parent
-from bot.watch.threads import ChannelGone, PostFailed, Threads
+from bot.usecases.watching.changes import RUNNING_STATUSES
+from bot.usecases.watching.outbox import Outbox, render_parent
+from bot.usecases.watching.threads import ChannelGone, PostFailed, Threads
 
 log = logging.getLogger(__name__)
 

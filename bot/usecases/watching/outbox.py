@@ -25,8 +25,8 @@ from bot.store import watches
 from bot.store.db import Database
 from bot.store.notifications import Notification
 from bot.store.watches import WatchView
-from bot.watch.changes import FAILURE_STATUSES, FINAL_STATUSES
-from bot.watch.threads import ChannelGone, PostFailed, Threads, Throttled
+from bot.usecases.watching.changes import FAILURE_STATUSES, FINAL_STATUSES
+from bot.usecases.watching.threads import ChannelGone, PostFailed, Threads, Throttled
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -15,22 +15,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from bot.ops.projects import (
-    ProjectSignInSource,
-    ProjectSpec,
-    parse_projects,
-    project_problems,
-    project_settings,
-)
-from bot.store.url import database_url
-
-
-class JobApi(StrEnum):
-    """Which job service answers lookups."""
-
-    CS = "cs"
-    DLI = "dli"
-    DEMO = "demo"
+from bot.config.access import AkSk, CloudAccess, IamPassword, IamToken, JobApi, SignIn
+from bot.config.database_url import database_url
+from bot.config.projects import ProjectSignInSource, ProjectSpec, parse_projects, variable_suffix
 
 
 class AuthScheme(StrEnum):
@@ -280,6 +267,30 @@ class Settings(BaseSettings):
         db_password = database_url(self.db).password
         return [*found, db_password] if db_password else found
 
+    def cloud_access(self) -> CloudAccess:
+        """Return what a cloud client needs of these settings (one project's)."""
+        sign_in: SignIn | None = None
+        scheme = self.auth_scheme
+        if scheme is AuthScheme.AKSK and self.ak is not None and self.sk is not None:
+            sign_in = AkSk(self.ak, self.sk, self.security_token)
+        elif scheme is AuthScheme.TOKEN and self.auth_token is not None:
+            sign_in = IamToken(self.auth_token)
+        elif scheme is AuthScheme.IAM_PASSWORD:
+            # Validated at construction: all three are set for this scheme.
+            assert self.iam_user
+            assert self.iam_password
+            assert self.iam_domain
+            iam = str(self.iam_endpoint).rstrip("/") if self.iam_endpoint else None
+            sign_in = IamPassword(self.iam_user, self.iam_password, self.iam_domain, iam)
+        return CloudAccess(
+            api=self.api,
+            project_id=self.project_id,
+            region=self.region,
+            endpoint=str(self.endpoint).rstrip("/") if self.endpoint else None,
+            sign_in=sign_in,
+            timeout_s=self.timeout_s,
+        )
+
     @property
     def auth_scheme(self) -> AuthScheme:
         """Return the one sign-in scheme in use (none for the demo, whatever else is set)."""
@@ -287,6 +298,59 @@ class Settings(BaseSettings):
             return AuthScheme.NONE
         # Validated at construction for cs/dli: exactly one, none half-set.
         return self.configured_schemes()[0]
+
+
+# Sign-in field -> its variable, for the per-project overrides.
+_SIGN_IN_FIELDS = {
+    "ak": "HUAWEICLOUD_SDK_AK",
+    "sk": "HUAWEICLOUD_SDK_SK",
+    "security_token": "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "auth_token": "JOBBOT_AUTH_TOKEN",
+    "iam_user": "JOBBOT_IAM_USER",
+    "iam_password": "JOBBOT_IAM_PASSWORD",
+    "iam_domain": "JOBBOT_IAM_DOMAIN",
+}
+
+
+def project_problems(settings: Settings) -> list[str]:
+    """List the problems of JOBBOT_PROJECTS' sign-ins, one line each."""
+    problems = []
+    suffixes = {variable_suffix(spec.name)[2:] for spec in settings.projects}
+    for suffix, variables in settings.project_sign_in.items():
+        if suffix not in suffixes:
+            problems.append(
+                f"{next(iter(variables))}__{suffix}: JOBBOT_PROJECTS has no project {suffix!r}"
+            )
+    for spec in settings.projects:
+        schemes, half_set = project_settings(settings, spec)._schemes()
+        problems += [f"project {spec.name!r}: {problem}" for problem in half_set]
+        if len(schemes) != 1 and not half_set:
+            own = settings.project_sign_in.get(variable_suffix(spec.name)[2:])
+            where = "its own sign-in variables" if own else "the global sign-in variables"
+            count = "no" if not schemes else "more than one"
+            problems.append(
+                f"project {spec.name!r}: {count} job API sign-in in {where} "
+                "(set exactly one of AK/SK, JOBBOT_AUTH_TOKEN or IAM password)"
+            )
+    return problems
+
+
+def project_settings(settings: Settings, spec: ProjectSpec) -> Settings:
+    """Return these settings as one project of JOBBOT_PROJECTS sees them."""
+    update: dict[str, Any] = {
+        "api": JobApi(spec.api),
+        "project_id": spec.project_id,
+        "endpoint": HttpUrl(spec.endpoint) if spec.endpoint else None,
+        "region": spec.region or settings.region,
+        "projects": (),
+    }
+    own = settings.project_sign_in.get(variable_suffix(spec.name)[2:])
+    if own:
+        for field, env in _SIGN_IN_FIELDS.items():
+            value = own.get(env)
+            plain = field in ("iam_user", "iam_domain") and value is not None
+            update[field] = value.get_secret_value() if plain and value else value
+    return settings.model_copy(update=update)
 
 
 # Field name -> the environment variable a user sets, for error messages.

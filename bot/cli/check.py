@@ -7,12 +7,13 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
-from bot.jobs import errors
+from bot.config.access import JobApi
+from bot.config.settings import Settings
+from bot.huawei import errors
 from bot.jobs.client import JobsClient
 from bot.jobs.masking import mask_secrets
 from bot.jobs.service import endpoint_for
 from bot.ops.logs import RedactSecrets, setup_logging
-from bot.ops.settings import JobApi, Settings
 from bot.runtime import Runtime, build_runtime
 from bot.store.migrations import LATEST, current_version
 
@@ -34,7 +35,7 @@ async def check_job_api(runtime: Runtime) -> list[tuple[bool, str]]:
 
 async def _check_one(settings: Settings, client: JobsClient, label: str) -> list[tuple[bool, str]]:
     sign_in = f"{label}sign-in ({settings.auth_scheme.value})"
-    api = f"{label}job API ({settings.api.value} at {endpoint_for(settings)})"
+    api = f"{label}job API ({settings.api.value} at {endpoint_for(settings.cloud_access())})"
     started = time.monotonic()
     try:
         await client.get_job(PROBE_JOB_ID)

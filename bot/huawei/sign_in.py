@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.jobs import errors
-from bot.jobs.wire import TOKEN_RENEWAL_CODES, read_error_body
+from bot.clock import utc_now
+from bot.huawei import errors
+from bot.huawei.error_body import TOKEN_RENEWAL_CODES, read_error_body
 
 # IAM tokens live 24 h but can be revoked early; renewing well before expiry costs nothing.
 RENEW_BEFORE_EXPIRY = timedelta(minutes=10)
@@ -17,10 +18,6 @@ REFUSED_SIGN_IN_PAUSE = timedelta(minutes=5)
 # A sign-in runs on its own clock, not a lookup's: IAM slower than one lookup's budget must
 # still produce the token the next lookups use, instead of being cancelled and started again.
 SIGN_IN_TIMEOUT_S = 20.0
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class TokenAuth(httpx.Auth):
@@ -50,7 +47,7 @@ class IamTokenSource:
         password: str,
         domain: str,
         project_id: str,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         on_renewal: Callable[[], None] | None = None,
         sign_in_timeout_s: float = SIGN_IN_TIMEOUT_S,
     ) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from bot.slack.ids import CallbackId
+from bot.cli.settings import ConfigError, read_settings
+from bot.config.access import JobApi
+from bot.render.ids import CallbackId
 from bot.slack.server import SLACK_PATH
 
 # Exactly what the code calls: commands (the slash command and the shortcuts), chat:write
@@ -136,3 +139,23 @@ def to_yaml(manifest: dict[str, Any]) -> str:
     """Render the manifest as YAML, in the manifest's own key order."""
     body = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
     return HEADER + body
+
+
+def run_manifest(url: str | None, socket_mode: bool) -> int:
+    """Print the Slack app manifest for this deployment as YAML."""
+    if url is None and not socket_mode:
+        # Still useful as a template; the note says what to replace.
+        url = PLACEHOLDER_URL
+        print(
+            f"jobbot: no --url given, so the manifest points at the placeholder {url}; pass "
+            "--url https://your-host (jobbot's public address) or --socket for Socket Mode",
+            file=sys.stderr,
+        )
+    # Only JOBBOT_COMMAND matters here; printing a manifest needs no job API settings.
+    settings = read_settings(JOBBOT_API=JobApi.DEMO)
+    try:
+        manifest = build_manifest(settings.command, url=url, socket_mode=socket_mode)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    print(to_yaml(manifest), end="")
+    return 0
