@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,6 +18,9 @@ from bot.config.database_url import database_url, shown
 
 # How long a SQLite writer waits for another process's write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30000
+# How often, and how far apart, a new connection tries to switch a locked new file to WAL.
+WAL_SWITCH_TRIES = 200
+WAL_SWITCH_PAUSE_S = 0.01
 
 
 @dataclass
@@ -66,6 +71,26 @@ def open_database(value: str, *, pool_size: int = 5) -> Database:
     return Database(engine=engine, url=url)
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL, retrying while another connection holds the lock it needs.
+
+    On a new file still in rollback mode, SQLite answers "database is locked" at once, without
+    waiting out busy_timeout, when a reader would deadlock a writer (replicas opening the file
+    at the same moment); the switch then succeeds once that writer commits.
+    """
+    for _ in range(WAL_SWITCH_TRIES - 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            # The driver's own thread, not the event loop: only this connection waits.
+            time.sleep(WAL_SWITCH_PAUSE_S)
+        else:
+            return
+    cursor.execute("PRAGMA journal_mode=WAL")
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """Use WAL, wait for locks, take the write lock at BEGIN (processes may share the file)."""
 
@@ -74,8 +99,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # The driver's own implicit BEGIN would be deferred; we emit BEGIN IMMEDIATE ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cursor)
         # With WAL, NORMAL survives a crash of the process (all we must survive); it only
         # skips the fsync per commit that guards against losing power.
         cursor.execute("PRAGMA synchronous=NORMAL")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 from sqlalchemy import insert, inspect
@@ -87,4 +88,21 @@ async def test_a_newer_database_is_refused(db_url: str):
         with pytest.raises(RuntimeError, match="newer than this jobbot"):
             await migrate(db, now=NOW)
     finally:
+        await db.aclose()
+
+
+async def test_a_new_sqlite_file_being_written_by_another_replica_still_opens(tmp_path):
+    # A replica starting at the same moment is writing to the new file (still in rollback
+    # mode): SQLite refuses the next one's switch to WAL at once (a deadlock, so busy_timeout
+    # does not apply), and jobbot must try again rather than fail to start.
+    path = tmp_path / "jobbot.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE another_replicas_write (a)")
+    db = open_database(str(path))
+    try:
+        asyncio.get_running_loop().call_later(0.05, holder.commit)
+        assert await migrate(db, now=NOW) == LATEST
+    finally:
+        holder.close()
         await db.aclose()
