@@ -54,12 +54,6 @@ def unwatch_button(project: str, job_id: int) -> Block:
     return button("Unwatch", ActionId.JOB_UNWATCH, ref.to_value())
 
 
-def watch_button(project: str, job_id: int) -> Block:
-    """Return the Watch button a card carries."""
-    ref = WatchRef(project=project, job_id=job_id)
-    return button("Watch", ActionId.JOB_WATCH, ref.to_value())
-
-
 def parent_card(
     *,
     project: str,
@@ -227,12 +221,4 @@ def cannot_post_here(channel_id: str, error: str) -> Message:
     return _note(
         f":warning: Slack did not take the watch card ({code(error)}), so nothing is "
         "watched. Try again in a moment."
-    )
-
-
-def missing_watch_id(command: str, action: str) -> Message:
-    """Say that `watch`/`unwatch` needs exactly one job ID."""
-    cmd = escape(command)
-    return _note(
-        f":thinking_face: Say which job to {escape(action)}, like `{cmd} {escape(action)} 50320`."
     )

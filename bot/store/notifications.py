@@ -135,11 +135,6 @@ async def mark_posted(conn: AsyncConnection, notification_id: int, ts: str, *, n
     await conn.execute(_POSTED, bound(id=notification_id, ts=ts, now=now))
 
 
-async def mark_failed(conn: AsyncConnection, notification_id: int, error: str) -> None:
-    """Give up on a notification Slack refuses for good (archived channel, bot removed)."""
-    await conn.execute(update(N).where(N.c.id == notification_id).values(failed=error))
-
-
 async def owed_count(conn: AsyncConnection) -> int:
     """Count notifications not yet posted nor given up."""
     query = select(func.count()).select_from(N).where(N.c.posted_at.is_(None), N.c.failed.is_(None))

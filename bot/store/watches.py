@@ -183,14 +183,6 @@ async def channel_watches(conn: AsyncConnection, channel_id: str) -> list[WatchV
     return [_view(r) for r in rows]
 
 
-async def user_watches(conn: AsyncConnection, user_id: str) -> list[WatchView]:
-    """Return the live watches a user started, newest first."""
-    rows = await conn.execute(
-        _views().where(W.c.started_by == user_id, LIVE).order_by(W.c.started_at.desc())
-    )
-    return [_view(r) for r in rows]
-
-
 async def job_watches(conn: AsyncConnection, project: str, job_id: int) -> list[WatchView]:
     """Return every live watch of a job, in any channel."""
     rows = await conn.execute(_JOB_WATCHES, bound(project=project, job_id=job_id))

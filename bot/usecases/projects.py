@@ -67,10 +67,6 @@ class Projects:
         """Return the project stored under `name`: "" (the single-project setup) is the first."""
         return self.default if not name else self.get(name)
 
-    def is_name(self, word: str) -> bool:
-        """Say whether a word is one of the project names."""
-        return bool(word) and word.lower() in self._by_name
-
     def pick(self, name: str | None, channel_default: str | None = None) -> Project:
         """Return the named project, else the channel's default, else the first."""
         if name:

@@ -2,65 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.render.blocks import Message
 from bot.render.ids import ActionId
-from bot.render.messages import invalid_job_id
 from bot.render.refs import WatchRef
-from bot.render.watch import broken_watch_button, missing_watch_id
+from bot.render.watch import broken_watch_button
 from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
-from bot.usecases.job_ids import parse_job_id
-from bot.usecases.watching.commands import WatchAnswer, list_watches, start_watch, stop_watch
-
-WATCH_WORDS = ("watch", "unwatch", "watching")
-
-
-@dataclass(frozen=True)
-class WatchRequest:
-    """A watch subcommand, read from `/job …`."""
-
-    action: Literal["watch", "unwatch", "watching"]
-    job_id: int = 0
-
-
-def parse_watch(command: str, words: list[str]) -> WatchRequest | Message:
-    """Read `watch ID`, `unwatch ID` or `watching`; anything else gets its short answer."""
-    action = words[0].lower()
-    if action == "watching":
-        return WatchRequest("watching")
-    if len(words) != 2:
-        return missing_watch_id(command, action)
-    job_id = parse_job_id(words[1])
-    if job_id is None:
-        return invalid_job_id(command, words[1])
-    return WatchRequest("watch" if action == "watch" else "unwatch", job_id)
-
-
-async def answer_watch_command(
-    request: WatchRequest, command: dict[str, Any], deps: Deps, audit: Audit
-) -> None:
-    """Do what a watch subcommand asks and answer privately through the response_url."""
-    channel = command.get("channel_id") or ""
-    answer = await _run(request, deps, channel=channel, user=command.get("user_id") or "")
-    await deps.responder.respond(command["response_url"], answer.message)
-    audit.finish(answer.outcome)
-
-
-async def _run(request: WatchRequest, deps: Deps, *, channel: str, user: str) -> WatchAnswer:
-    w = deps.watching
-    assert w is not None, "watching is wired in every runtime that serves Slack"
-    if request.action == "watching":
-        return await list_watches(w, channel)
-    # One project until JOBBOT_PROJECTS arrives: its name is "".
-    use = start_watch if request.action == "watch" else stop_watch
-    return await use(w, project="", job_id=request.job_id, channel_id=channel, user_id=user)
+from bot.usecases.watching.commands import start_watch, stop_watch
 
 
 async def handle_button(

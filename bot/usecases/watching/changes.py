@@ -49,11 +49,6 @@ class Change:
         )
 
     @property
-    def is_failure(self) -> bool:
-        """Tell whether the channel should be told too (a change into a failure state)."""
-        return self.kind == "change" and self.to_status in FAILURE_STATUSES
-
-    @property
     def is_final(self) -> bool:
         """Tell whether the job reached a state it will not leave: the watch ends."""
         return self.to_status in FINAL_STATUSES
