@@ -29,7 +29,7 @@ async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) ->
     try:
         for job_id in job_ids:
             result = await show_job(jobs, job_id, now=utc_now())
-            failed = failed or not result.ok
+            failed = failed or not result.found
             show(result.message)
     finally:
         await client.aclose()

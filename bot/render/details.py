@@ -11,7 +11,7 @@ from bot.render.card import job_title
 from bot.render.config import config_fields
 from bot.render.ids import ActionId, BlockId, ViewId
 from bot.render.labels import HEALTH_EMOJI, status_label
-from bot.render.refs import PageRef
+from bot.render.refs import DetailsPageRef
 from bot.render.text import code, code_block, duration, escape, fit
 from bot.render.views import View, header, loading_view, modal
 
@@ -39,7 +39,7 @@ def details_title(job_id: int) -> str:
     return f"Job {job_id}"
 
 
-def details_loading(ref: PageRef) -> View:
+def details_loading(ref: DetailsPageRef) -> View:
     """Return the modal shown while the job is fetched."""
     return loading_view(
         details_title(ref.job_id),
@@ -49,7 +49,7 @@ def details_loading(ref: PageRef) -> View:
     )
 
 
-def details_error(ref: PageRef, message: Message) -> View:
+def details_error(ref: DetailsPageRef, message: Message) -> View:
     """Return the modal that says why the details could not be shown (its text blocks only)."""
     # Buttons of the error message (Try again) answer through a response_url, which a
     # modal does not have: the reader closes the modal and clicks Details again.
@@ -62,7 +62,7 @@ def details_error(ref: PageRef, message: Message) -> View:
     )
 
 
-def details_view(job: Job, ref: PageRef, *, plan: Sequence[str] = ()) -> View:
+def details_view(job: Job, ref: DetailsPageRef, *, plan: Sequence[str] = ()) -> View:
     """Return one page of a job's Details modal, with Previous/Next when there are several."""
     pages = details_pages(job, ref.job_id, plan=plan)
     page = min(ref.page, len(pages) - 1)
@@ -71,13 +71,13 @@ def details_view(job: Job, ref: PageRef, *, plan: Sequence[str] = ()) -> View:
         blocks.append(context_block(f"Page {page + 1} of {len(pages)}"))
         nav = []
         if page > 0:
-            back = PageRef(job_id=ref.job_id, project=ref.project, page=page - 1)
+            back = DetailsPageRef(job_id=ref.job_id, project=ref.project, page=page - 1)
             nav.append(button("Previous", ActionId.JOB_MORE_PREVIOUS, back.to_value()))
         if page < len(pages) - 1:
-            on = PageRef(job_id=ref.job_id, project=ref.project, page=page + 1)
+            on = DetailsPageRef(job_id=ref.job_id, project=ref.project, page=page + 1)
             nav.append(button("Next", ActionId.JOB_MORE_NEXT, on.to_value(), style="primary"))
         blocks.append(actions_block(BlockId.DETAILS_PAGES, nav))
-    shown = PageRef(job_id=ref.job_id, project=ref.project, page=page)
+    shown = DetailsPageRef(job_id=ref.job_id, project=ref.project, page=page)
     return modal(
         details_title(ref.job_id),
         blocks,

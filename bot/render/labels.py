@@ -6,7 +6,7 @@ from bot.jobs.models import Health, Job
 
 # Machine status -> what a person reads. The English names follow the console's labels as
 # the reference infers them from the DLI ZH names.
-STATUS_WORDS: dict[str, str] = {
+STATUS_LABELS: dict[str, str] = {
     "job_init": "Draft",
     "job_submitting": "Submitting",
     "job_submit_fail": "Submission failed",
@@ -69,7 +69,7 @@ def status_word(status: str | None) -> str:
     """Return a status as a person reads it, with a fallback for unknown values."""
     if status is None:
         return "Unknown status"
-    return STATUS_WORDS.get(status) or humanize(status)
+    return STATUS_LABELS.get(status) or humanize(status)
 
 
 def status_label(job: Job) -> str:

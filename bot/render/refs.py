@@ -34,7 +34,7 @@ class ListRef(BaseModel):
     project: str = Field("", max_length=32)
     statuses: tuple[str, ...] = Field((), max_length=9)
     name: str | None = Field(None, max_length=300)
-    # bot.jobs.paging.PageRef.encode(): `o40` or `o40c50321f`.
+    # bot.jobs.paging.DetailsPageRef.encode(): `o40` or `o40c50321f`.
     page: str = Field("o0", pattern=r"^o\d{1,9}(?:c\d{1,19}[fb])?$")
 
     def to_value(self) -> str:
@@ -65,7 +65,7 @@ class WatchRef(BaseModel):
         return cls.model_validate_json(value)
 
 
-class PageRef(JobRef):
+class DetailsPageRef(JobRef):
     """A page of a job's Details modal: in its Next/Previous buttons and private_metadata."""
 
     page: int = Field(0, ge=0, lt=1000)

@@ -50,11 +50,11 @@ async def _watch(request: rq.Request, asking: Asking) -> Answer:
         user_id=asking.user or "",
     )
     return Answer(
-        answer.message, ok=False, outcome=answer.outcome, job_ids=(request.target.job_id,)
+        answer.message, public=False, outcome=answer.outcome, job_ids=(request.target.job_id,)
     )
 
 
 async def _watching(request: rq.Request, asking: Asking) -> Answer:
     assert asking.watching is not None
     answer = await list_watches(asking.watching, asking.channel or "")
-    return Answer(answer.message, ok=False, outcome=answer.outcome)
+    return Answer(answer.message, public=False, outcome=answer.outcome)

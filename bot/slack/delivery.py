@@ -35,15 +35,15 @@ _SLACK_CODE = re.compile(r"[a-z][a-z0-9_]{0,49}")
 class Delivery:
     """Whether Slack took a reply, and its reason when it did not."""
 
-    ok: bool
+    arrived: bool
     error: str = ""
 
     def outcome(self, wanted: str) -> str:
         """Return the audit outcome: `wanted` when the reply arrived, else what happened."""
-        return wanted if self.ok else f"{wanted}; reply refused: {self.error}"
+        return wanted if self.arrived else f"{wanted}; reply refused: {self.error}"
 
 
-SENT = Delivery(ok=True)
+SENT = Delivery(arrived=True)
 
 
 class Responder:
@@ -115,7 +115,7 @@ class Responder:
         """Send a message through a response_url; say whether Slack took it."""
         if not self._take_use(url):
             log.warning("response_url already used 5 times; reply dropped")
-            return Delivery(ok=False, error="response_url_used_up")
+            return Delivery(arrived=False, error="response_url_used_up")
         payload: dict[str, Any] = message.as_payload()
         if replace_original:
             payload["replace_original"] = True
@@ -135,7 +135,7 @@ class Responder:
         log.warning("response_url refused the message", extra={"slack_error": detail})
         if self._on_refused is not None:
             self._on_refused("response_url", code)
-        return Delivery(ok=False, error=code)
+        return Delivery(arrived=False, error=code)
 
     async def aclose(self) -> None:
         """Close the connections; later replies are refused."""

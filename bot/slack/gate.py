@@ -132,7 +132,7 @@ class Gate:
 
     async def _deny(self, response_url: str, message: Message, audit: Audit, outcome: str) -> None:
         sent = await self._responder.respond(response_url, message)
-        audit.finish(sent.outcome(outcome), replied=sent.ok)
+        audit.finish(sent.outcome(outcome), replied=sent.arrived)
 
     async def _deny_mention(
         self, body: dict[str, Any], message: Message, audit: Audit, outcome: str

@@ -9,9 +9,9 @@ from bot.render.blocks import Message
 
 @dataclass(frozen=True)
 class Answer:
-    """What to tell the person: a card or list others may see (`ok`), or a note for them."""
+    """What to tell the person: a card or list others may see (`public`), or a note for them."""
 
     message: Message
-    ok: bool
+    public: bool
     outcome: str
     job_ids: tuple[int, ...] = ()

@@ -51,9 +51,9 @@ def quick_answer(
 ) -> Answer | None:
     """Answer at once what needs no job API and no database (help, usage); else None."""
     if isinstance(request, rq.Help):
-        return Answer(say.help_text(command, visibility, projects), ok=False, outcome="usage")
+        return Answer(say.help_text(command, visibility, projects), public=False, outcome="usage")
     if isinstance(request, rq.UseProject) and not projects:
-        return Answer(say.no_projects(), ok=False, outcome="usage")
+        return Answer(say.no_projects(), public=False, outcome="usage")
     if not isinstance(request, rq.Usage):
         return None
     typed = f"{command} {request.typed}".strip()
@@ -70,7 +70,7 @@ def quick_answer(
             message = say.missing_project(command, projects)
         case _:
             message = usage_error(command, typed)
-    return Answer(message, ok=False, outcome="usage")
+    return Answer(message, public=False, outcome="usage")
 
 
 async def project_for(asking: Asking, name: str | None) -> Project:
@@ -95,7 +95,7 @@ async def answer(request: rq.Request, asking: Asking) -> Answer:
     except UnknownProject as unknown:
         # A project that is gone from JOBBOT_PROJECTS (an old button, a channel default).
         message = say.unknown_project(unknown.typed, unknown.typed, asking.projects.names)
-        return Answer(message, ok=False, outcome="unknown project")
+        return Answer(message, public=False, outcome="unknown project")
 
 
 async def _answer(request: rq.Request, asking: Asking) -> Answer:
@@ -121,11 +121,11 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
                     result.job.name or "",
                     project=project.name,
                 )
-            return Answer(result.message, result.ok, result.outcome, (target.job_id,))
+            return Answer(result.message, result.found, result.outcome, (target.job_id,))
         case rq.FindJob(project=name, name=job_name):
             project = await project_for(asking, name)
             found = await find_job(project, job_name, now=asking.now)
-            if found.ok and found.job_ids:
+            if found.public and found.job_ids:
                 # One job by that name: its card, remembered as a lookup by ID is.
                 user = asking.user or ""
                 job_id = found.job_ids[0]
@@ -140,12 +140,12 @@ async def _answer(request: rq.Request, asking: Asking) -> Answer:
         case rq.UseProject(project=name):
             project = asking.projects.get(name)
             if not asking.channel:
-                return Answer(say.not_available("use"), ok=False, outcome="no channel")
+                return Answer(say.not_available("use"), public=False, outcome="no channel")
             user = asking.user or ""
             await asking.channel_defaults.set(asking.channel, project.name, set_by=user)
-            return Answer(say.project_chosen(project.name, asking.user), ok=True, outcome="ok")
+            return Answer(say.project_chosen(project.name, asking.user), public=True, outcome="ok")
     typed = f"{asking.command} {_describe(request)}"
-    return Answer(say.not_available(typed), ok=False, outcome="not available")
+    return Answer(say.not_available(typed), public=False, outcome="not available")
 
 
 def _describe(request: rq.Request) -> str:

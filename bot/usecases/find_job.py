@@ -70,7 +70,7 @@ async def find_job(project: Project, name: str, *, now: datetime) -> Answer:
         job = named[0]
         job_id = job.job_id or 0
         card = build_job_card(job, job_id, now=now, project=project.name)
-        return Answer(card, ok=True, outcome="ok", job_ids=(job_id,))
+        return Answer(card, public=True, outcome="ok", job_ids=(job_id,))
     if named:
         heading = f"*{len(named)} jobs are named {shown}{where}.* Which one?"
         return Answer(choices_message(heading, named, project.name), False, "several")
@@ -79,6 +79,6 @@ async def find_job(project: Project, name: str, *, now: datetime) -> Answer:
         return Answer(choices_message(heading, matches.closest, project.name), False, "none")
     return Answer(
         choices_message(f":mag: There is no job named {shown}{where}.", [], project.name),
-        ok=False,
+        public=False,
         outcome="none",
     )

@@ -27,7 +27,7 @@ class JobDetails:
 async def job_details(jobs: JobCache, job_id: int, *, now: datetime) -> JobDetails:
     """Fetch the job and its plan together; a plan that cannot be read is left out."""
     answer, plan = await asyncio.gather(show_job(jobs, job_id, now=now), _plan(jobs, job_id))
-    return JobDetails(answer, plan if answer.ok else None)
+    return JobDetails(answer, plan if answer.found else None)
 
 
 async def _plan(jobs: JobCache, job_id: int) -> ExecutionPlan | None:

@@ -66,7 +66,7 @@ async def list_jobs(project: Project, ref: ListRef) -> Answer:
     if project.name:
         title += f" in {project.name}"
     ids = tuple(job.job_id for job in jobs if job.job_id)
-    return Answer(list_message(view, title=title), ok=True, outcome="ok", job_ids=ids)
+    return Answer(list_message(view, title=title), public=True, outcome="ok", job_ids=ids)
 
 
 def _neighbour(ref: ListRef, page: PageRef | None) -> ListRef | None:

@@ -21,7 +21,7 @@ class JobAnswer:
     """A job card, or the message explaining why there is none."""
 
     message: Message
-    ok: bool
+    found: bool
     outcome: str
     job: Job | None = None
 
@@ -39,6 +39,6 @@ async def show_job(
             extra={"job_id": job_id, **error.log_fields()},
         )
         message = lookup_error(error, job_id, timeout_s=jobs.timeout_s, project=project)
-        return JobAnswer(message, ok=False, outcome=type(error).__name__)
+        return JobAnswer(message, found=False, outcome=type(error).__name__)
     card = build_job_card(job, job_id, now=now, project=project, shareable=shareable)
-    return JobAnswer(card, ok=True, outcome="ok", job=job)
+    return JobAnswer(card, found=True, outcome="ok", job=job)

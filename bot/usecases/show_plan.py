@@ -23,6 +23,6 @@ async def show_plan(project: Project, job_id: int, *, now: datetime) -> Answer:
         message = lookup_error(
             error, job_id, timeout_s=project.jobs.timeout_s, project=project.name
         )
-        return Answer(message, ok=False, outcome=type(error).__name__, job_ids=(job_id,))
+        return Answer(message, public=False, outcome=type(error).__name__, job_ids=(job_id,))
     message = plan_message(plan, job_id, now=now, project=project.name)
-    return Answer(message, ok=True, outcome="ok", job_ids=(job_id,))
+    return Answer(message, public=True, outcome="ok", job_ids=(job_id,))

@@ -133,7 +133,7 @@ async def test_error_body_becomes_the_right_message(
     finally:
         await client.aclose()
         await deps.responder.aclose()
-    assert not result.ok
+    assert not result.found
     text = json.dumps(result.message.blocks)
     assert words in text
     assert ("Try again" in text) is retry

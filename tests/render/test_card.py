@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.jobs.demo import DEMO_JOB_IDS, demo_job
 from bot.jobs.models import Job
 from bot.render.card import build_job_card
-from bot.render.labels import JOB_TYPES, RUN_MODES, STATUS_WORDS
+from bot.render.labels import JOB_TYPES, RUN_MODES, STATUS_LABELS
 from bot.render.refs import JobRef, WatchRef
 from tests.blockkit import assert_no_unescaped_control, assert_valid_message
 from tests.conftest import sample
@@ -107,7 +107,7 @@ def test_sql_longer_than_a_section_is_cut_within_limits() -> None:
     assert "… (cut)" in all_text(payload)
 
 
-@pytest.mark.parametrize(("status", "label"), STATUS_WORDS.items())
+@pytest.mark.parametrize(("status", "label"), STATUS_LABELS.items())
 def test_every_status_is_shown_in_words(status: str, label: str) -> None:
     payload = card(seed_job(status=status))
     assert f"*{label}*" in status_line(payload)
@@ -116,8 +116,8 @@ def test_every_status_is_shown_in_words(status: str, label: str) -> None:
 
 
 def test_statuses_have_distinct_words_and_a_health_emoji() -> None:
-    lines = {status_line(card(seed_job(status=s))).split("\n")[0] for s in STATUS_WORDS}
-    assert len(lines) == len(STATUS_WORDS)
+    lines = {status_line(card(seed_job(status=s))).split("\n")[0] for s in STATUS_LABELS}
+    assert len(lines) == len(STATUS_LABELS)
     assert all(line.startswith(":") for line in lines)
 
 

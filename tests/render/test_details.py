@@ -11,7 +11,7 @@ import pytest
 from bot.jobs.demo import DEMO_JOB_IDS, demo_job
 from bot.jobs.models import Job
 from bot.render.details import chunks, details_pages, details_view
-from bot.render.refs import PageRef
+from bot.render.refs import DetailsPageRef
 from bot.render.text import code_block
 from tests.blockkit import assert_no_unescaped_control, assert_valid_view
 
@@ -21,7 +21,7 @@ SECRETS = ("hunter2", "s3cr3t-kafka", "AKIAEXAMPLE", "sk-live-123", "jaas-pw", "
 
 def every_page(job: Job, job_id: int) -> list[dict[str, Any]]:
     """Walk the modal from page 1 by its Next buttons, as a reader would."""
-    views = [details_view(job, PageRef(job_id=job_id))]
+    views = [details_view(job, DetailsPageRef(job_id=job_id))]
     while True:
         nexts = [
             element
@@ -32,7 +32,7 @@ def every_page(job: Job, job_id: int) -> list[dict[str, Any]]:
         ]
         if not nexts:
             return views
-        views.append(details_view(job, PageRef.from_value(nexts[0]["value"])))
+        views.append(details_view(job, DetailsPageRef.from_value(nexts[0]["value"])))
         assert len(views) <= 50
 
 
@@ -127,12 +127,12 @@ def test_a_job_bigger_than_fifty_pages_says_the_rest_is_cut() -> None:
     pages = details_pages(job, 4242)
     assert len(pages) == 50
     assert "more parts are not shown (cut)" in json.dumps(pages[-1])
-    check([details_view(job, PageRef(job_id=4242, page=49))])
+    check([details_view(job, DetailsPageRef(job_id=4242, page=49))])
 
 
 def test_a_page_past_the_end_shows_the_last_page() -> None:
     job = Job.model_validate(demo_job(2002, NOW_MS))
-    last = details_view(job, PageRef(job_id=2002, page=999))
+    last = details_view(job, DetailsPageRef(job_id=2002, page=999))
     assert "job_more_next" not in json.dumps(last)
     assert "job_more_previous" in json.dumps(last)
 

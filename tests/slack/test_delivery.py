@@ -144,8 +144,8 @@ async def test_a_response_url_is_used_at_most_five_times(fake_slack: FakeSlack) 
         results = [await responder.respond(url, CARD) for _ in range(6)]
     finally:
         await responder.aclose()
-    assert results[:5] == [Delivery(ok=True)] * 5
-    assert results[5] == Delivery(ok=False, error="response_url_used_up")
+    assert results[:5] == [Delivery(arrived=True)] * 5
+    assert results[5] == Delivery(arrived=False, error="response_url_used_up")
     assert len(fake_slack.posts_to("five")) == 5
     assert refused == []  # nothing was sent to Slack for the sixth
 
@@ -161,7 +161,7 @@ async def test_an_unreachable_response_url_is_retried_then_reported(fake_slack: 
         result = await responder.respond(url, CARD)
     finally:
         await responder.aclose()
-    assert result == Delivery(ok=False, error="connection_failed")
+    assert result == Delivery(arrived=False, error="connection_failed")
     assert refused == [("response_url", "connection_failed")]
     assert len(fake_slack.slept) == 2  # the SDK's connection-error handler retried twice
 

@@ -32,7 +32,7 @@ async def _job_of(
         project = deps.projects.pick(ref.project or None)
     except (ValueError, UnknownProject):
         sent = await deps.responder.respond(response_url, broken_button(deps.settings.command))
-        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
+        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
         return None
     audit.job_ids.append(ref.job_id)
     return ref, project
@@ -40,12 +40,12 @@ async def _job_of(
 
 async def _replace(deps: Deps, body: dict[str, Any], result: Answer, audit: Audit) -> None:
     response_url = body["response_url"]
-    if result.ok or not _shared(body):
+    if result.public or not _shared(body):
         sent = await deps.responder.respond(response_url, result.message, replace_original=True)
     else:
         # A failure must not wipe a message others are reading; tell only the clicker.
         sent = await deps.responder.respond(response_url, result.message)
-    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
+    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
 
 
 async def handle_refresh(
@@ -65,7 +65,7 @@ async def handle_refresh(
         project=project.name,
         shareable=not _shared(body),
     )
-    await _replace(deps, body, Answer(result.message, result.ok, result.outcome), audit)
+    await _replace(deps, body, Answer(result.message, result.found, result.outcome), audit)
 
 
 async def handle_show(
@@ -82,7 +82,7 @@ async def handle_show(
         project.jobs, ref.job_id, now=deps.clock(), project=project.name, shareable=True
     )
     sent = await deps.responder.respond(body["response_url"], result.message)
-    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
+    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
 
 
 async def handle_plan(
@@ -97,7 +97,7 @@ async def handle_plan(
     ref, project = found
     result = await show_plan(project, ref.job_id, now=deps.clock())
     sent = await deps.responder.respond(body["response_url"], result.message)
-    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
+    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
 
 
 async def handle_list_page(
@@ -113,7 +113,7 @@ async def handle_list_page(
         sent = await deps.responder.respond(
             body["response_url"], broken_button(deps.settings.command)
         )
-        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
+        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
         return
     result = await list_jobs(project, ref)
     await _replace(deps, body, result, audit)

@@ -44,11 +44,11 @@ async def handle_job_command(
     )
     result = await answer(request, asking)
     audit.job_ids.extend(result.job_ids)
-    visibility = settings.visibility if result.ok else "ephemeral"
+    visibility = settings.visibility if result.public else "ephemeral"
     sent = await deps.responder.respond(
         command["response_url"], result.message, response_type=visibility
     )
-    audit.finish(sent.outcome(result.outcome), replied=sent.ok)
+    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
 
 
 def register(app: AsyncApp, command: str) -> None:

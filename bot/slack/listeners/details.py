@@ -18,7 +18,7 @@ from bot.render.details import (
     plan_summary,
 )
 from bot.render.ids import ActionId
-from bot.render.refs import PageRef
+from bot.render.refs import DetailsPageRef
 from bot.slack.audit import Audit
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
@@ -40,14 +40,14 @@ async def handle_more(
     """Open the Details modal with a loading view, then show the job's details in it."""
     await ack()
     try:
-        ref = PageRef.from_value(action.get("value") or "")
+        ref = DetailsPageRef.from_value(action.get("value") or "")
     except ValueError:
         if not body.get("response_url"):
             audit.finish("bad button value")
             return
         note = broken_details(deps.settings.command)
         sent = await deps.responder.respond(body["response_url"], note)
-        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
+        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
         return
     audit.job_ids.append(ref.job_id)
     # The trigger_id lives 3 s and the job API may take longer: open the modal first.
@@ -79,7 +79,7 @@ async def handle_page(
     await ack()
     view = body.get("view") or {}
     try:
-        ref = PageRef.from_value(action.get("value") or "")
+        ref = DetailsPageRef.from_value(action.get("value") or "")
     except ValueError:
         audit.finish("bad button value")
         return
@@ -88,7 +88,7 @@ async def handle_page(
 
 
 async def fill(
-    client: AsyncWebClient, deps: Deps, ref: PageRef, view_id: str, view_hash: str | None
+    client: AsyncWebClient, deps: Deps, ref: DetailsPageRef, view_id: str, view_hash: str | None
 ) -> str:
     """Fetch the job from its project and put its details (or why there are none) in the modal."""
     try:

@@ -40,8 +40,8 @@ async def report_unexpected(
         )
     except Exception:
         log.exception("could not tell the user about error %s", audit.correlation_id)
-        sent = Delivery(ok=False, error="exception")
-    audit.finish(sent.outcome(outcome), replied=sent.ok and not refused)
+        sent = Delivery(arrived=False, error="exception")
+    audit.finish(sent.outcome(outcome), replied=sent.arrived and not refused)
 
 
 def guarded(handler: Handler) -> Handler:

@@ -55,7 +55,7 @@ def answer_view(
     channel: str | None = None,
 ) -> View:
     """Return the window with the job's card and its buttons, or why there is no card."""
-    if not result.ok:
+    if not result.found:
         return lookup_view(typed, picker=picker, notice=notice_blocks(result.message))
     return lookup_view(
         typed, picker=picker, result=result.message, ref=ref, notice=notice, channel=channel
@@ -133,7 +133,7 @@ async def share_from_lookup(
     if clicked is None:
         return
     view, typed, picker, channel, ref, result = clicked
-    if not result.ok:
+    if not result.found:
         # The job cannot be read now: the window says why, and nothing is posted.
         await update_window(client, deps, view, answer_view(typed, picker, ref, result))
         audit.finish(f"not shared: {result.outcome}")
@@ -181,7 +181,7 @@ async def handle_watch(
     if clicked is None:
         return
     view, typed, picker, channel, ref, result = clicked
-    if not result.ok or deps.watching is None:
+    if not result.found or deps.watching is None:
         await update_window(client, deps, view, answer_view(typed, picker, ref, result))
         audit.finish(f"not watched: {result.outcome}")
         return

@@ -42,30 +42,30 @@ async def handle_share(
     except (ValueError, UnknownProject):
         # A forged value, or a project removed from JOBBOT_PROJECTS since the card was made.
         sent = await deps.responder.respond(response_url, broken_share(deps.settings.command))
-        audit.finish(sent.outcome("bad button value"), replied=sent.ok)
+        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
         return
     if not container.get("is_ephemeral"):
         sent = await deps.responder.respond(response_url, not_shareable())
-        audit.finish(sent.outcome("already shared"), replied=sent.ok)
+        audit.finish(sent.outcome("already shared"), replied=sent.arrived)
         return
     audit.job_ids.append(ref.job_id)
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
     user = str((body.get("user") or {}).get("id") or "")
     # The channel sees the job as it is now, not as it was when the private card was made.
     result = await show_job(project.jobs, ref.job_id, now=deps.clock(), project=project.name)
-    if not result.ok or result.job is None:
+    if not result.found or result.job is None:
         sent = await deps.responder.respond(response_url, result.message)
-        audit.finish(sent.outcome(f"not shared: {result.outcome}"), replied=sent.ok)
+        audit.finish(sent.outcome(f"not shared: {result.outcome}"), replied=sent.arrived)
         return
     posted = await post_shared(client, deps, channel, shared_card(result.message, user))
     if isinstance(posted, NotShared):
         sent = await deps.responder.respond(response_url, posted.message)
-        audit.finish(sent.outcome(posted.outcome), replied=sent.ok)
+        audit.finish(sent.outcome(posted.outcome), replied=sent.arrived)
         return
     link = await message_link(client, channel, posted)
     note = shared_note(ref.job_id, job_title(result.job, ref.job_id), channel, link)
     sent = await deps.responder.respond(response_url, note, replace_original=True)
-    audit.finish(sent.outcome("shared"), replied=sent.ok)
+    audit.finish(sent.outcome("shared"), replied=sent.arrived)
 
 
 def register(app: AsyncApp) -> None:

@@ -64,7 +64,7 @@ async def handle_job_details(
     names = [] if job_ids else find_job_names("\n".join(texts))
     if not job_ids and not names:
         sent = await deps.responder.respond(response_url, no_job_ids())
-        audit.finish(sent.outcome("no job ID found"), replied=sent.ok)
+        audit.finish(sent.outcome("no job ID found"), replied=sent.arrived)
         return
     audit.job_ids.extend(job_ids)
     results: list[Answer] = list(
@@ -74,9 +74,9 @@ async def handle_job_details(
         )
     )
     thread_ts = str(message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"))
-    private: list[Answer] = [result for result in results if not result.ok]
+    private: list[Answer] = [result for result in results if not result.public]
     for index, result in enumerate(results):
-        if not result.ok:
+        if not result.public:
             continue
         try:
             await post_in_thread(client, channel, thread_ts, result.message)
@@ -88,10 +88,10 @@ async def handle_job_details(
                 await report_unexpected(error, audit, deps.responder, refused=refused)
                 return
             log.info("cannot post in channel, answering privately", extra={"channel": channel})
-            private = [r for r in results[index:] if r.ok] + private
+            private = [r for r in results[index:] if r.public] + private
             break
     direct = is_direct_message(conversation)
-    hint = invite_hint(channel, direct=direct) if any(r.ok for r in private) else None
+    hint = invite_hint(channel, direct=direct) if any(r.public for r in private) else None
     refused = ""
     for position, result in enumerate(private):
         shown = with_hint(result.message, hint) if hint and position == 0 else result.message
@@ -99,7 +99,7 @@ async def handle_job_details(
         refused = refused or sent.error
     outcomes = ", ".join(sorted({result.outcome for result in results}))
     outcome = outcomes + (" (sent privately)" if hint else "")
-    audit.finish(Delivery(ok=not refused, error=refused).outcome(outcome), replied=not refused)
+    audit.finish(Delivery(arrived=not refused, error=refused).outcome(outcome), replied=not refused)
 
 
 def register(app: AsyncApp) -> None:
