@@ -203,10 +203,9 @@ def build_runtime(
         token=token.get_secret_value() if token else None,
         base_url=str(settings.slack_api_url),
         timeout=min(10, max(1, int(settings.watch_lease_s / 3))),
+        retry_handlers=slack_retry_handlers(_stoppable_sleep(stopping)),
     )
-    threads = SlackThreads(
-        watch_slack, sleep=_stoppable_sleep(stopping), on_error=metrics.slack_api_error
-    )
+    threads = SlackThreads(watch_slack, on_error=metrics.slack_api_error)
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     outbox = Outbox(
         db,

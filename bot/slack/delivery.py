@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.render.blocks import Message
@@ -142,24 +141,6 @@ class Responder:
         self._closed = True
         if self._session is not None:
             await self._session.close()
-
-
-async def post_in_thread(
-    client: AsyncWebClient, channel: str, thread_ts: str, message: Message
-) -> None:
-    """Post a message as a reply in a thread; raises SlackApiError when Slack refuses.
-
-    The client's retry handlers (bot.slack.retries) wait out 429s: chat.postMessage allows
-    about one message per second per channel, and every card must still arrive.
-    """
-    await client.chat_postMessage(
-        channel=channel,
-        thread_ts=thread_ts,
-        text=message.text,
-        blocks=message.blocks,
-        unfurl_links=False,
-        unfurl_media=False,
-    )
 
 
 def slack_error_code(error: SlackApiError) -> str:

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.render.blocks import Message
 from bot.render.messages import invite_hint
 from bot.render.share import cannot_share, permalink_of, share_failed
+from bot.slack import chat
 from bot.slack.delivery import slack_error_code
 from bot.slack.deps import Deps
 
@@ -21,27 +22,11 @@ CANNOT_POST = {"not_in_channel", "channel_not_found"}
 log = logging.getLogger(__name__)
 
 
-async def post_card(
-    client: AsyncWebClient, channel: str, message: Message, *, thread_ts: str | None = None
-) -> str:
-    """Post a message in a channel (or a thread) and return its ts; SlackApiError if refused."""
-    response = await client.chat_postMessage(
-        channel=channel,
-        text=message.text,
-        blocks=message.blocks,
-        unfurl_links=False,
-        unfurl_media=False,
-        thread_ts=thread_ts or None,
-    )
-    return str(response.get("ts") or "")
-
-
 async def message_link(client: AsyncWebClient, channel: str, ts: str) -> str:
     """Return the permalink of a posted message, or one built from its ts if Slack says none."""
     permalink: str | None = None
     try:
-        response = await client.chat_getPermalink(channel=channel, message_ts=ts)
-        permalink = str(response.get("permalink") or "") or None
+        permalink = await chat.permalink(client, channel, ts)
     except SlackApiError as error:
         # The card is posted either way; a link built from the ts still leads to it.
         log.info("no permalink from Slack", extra={"slack_error": error.response.get("error")})
@@ -66,7 +51,7 @@ async def post_shared(
 ) -> str | NotShared:
     """Post a shared card: its ts, or why it was not posted (the invite hint when not a member)."""
     try:
-        return await post_card(client, channel, card, thread_ts=thread_ts)
+        return await chat.post_message(client, channel, card, thread_ts=thread_ts)
     except SlackApiError as error:
         code = slack_error_code(error)
         deps.slack_api_error("chat.postMessage", code)

@@ -9,97 +9,89 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.huawei.retry_after import parse_retry_after
 from bot.render.blocks import Message
+from bot.slack import chat
 from bot.slack.delivery import slack_error_code
+from bot.slack.retries import MAX_RETRY_AFTER_S
 from bot.usecases.watching.threads import ChannelGone, PostFailed, Throttled
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPE = "jobbot_change"
 # Slack's answers when a channel cannot take our messages any more.
 GONE_ERRORS = frozenset(
     {"is_archived", "channel_not_found", "not_in_channel", "channel_is_archived"}
 )
-MAX_429_WAITS = 5
-MAX_WAIT_S = 60.0
 
-Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
 
 
 class SlackThreads:
-    """Slack's chat.postMessage, chat.update, conversations.replies and chat.getPermalink."""
+    """The watch's side of Slack: parent cards and tagged replies, through bot.slack.chat.
+
+    `client`'s retry handlers wait out 429s for parent cards, updates and reads; a reply
+    goes through a sibling client without the 429 handler, because the outbox waits a 429
+    out itself after renewing its lease.
+    """
 
     def __init__(
-        self,
-        client: AsyncWebClient,
-        *,
-        sleep: Sleep,
-        on_error: Callable[[str, str], None] | None = None,
+        self, client: AsyncWebClient, *, on_error: Callable[[str, str], None] | None = None
     ) -> None:
         self._client = client
-        self._sleep = sleep
+        handlers: list[AsyncRetryHandler] = [
+            h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)
+        ]
+        self._prompt = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            retry_handlers=handlers,
+        )
         self._on_error = on_error or (lambda method, error: None)
 
     async def post_parent(self, channel: str, message: Message) -> str:
         """Post a message in the channel, visible to everyone; return its ts."""
-        answer = await self._call(
-            "chat.postMessage",
-            lambda: self._client.chat_postMessage(
-                channel=channel,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            ),
+        return await self._call(
+            "chat.postMessage", chat.post_message(self._client, channel, message)
         )
-        return str(answer["ts"])
 
     async def reply(
         self, channel: str, thread_ts: str, message: Message, *, key: str, broadcast: bool
     ) -> str:
         """Reply in a thread, tagged with `key`; `broadcast` also shows it in the channel."""
-        # A 429 goes back to the caller, who waits it out and renews its lease first.
-        answer = await self._call(
-            "chat.postMessage",
-            lambda: self._client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                reply_broadcast=broadcast,
-                text=message.text,
-                blocks=message.blocks,
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
-                unfurl_links=False,
-                unfurl_media=False,
-            ),
-            wait_out_429=False,
+        posted = chat.post_message(
+            self._prompt, channel, message, thread_ts=thread_ts, broadcast=broadcast, key=key
         )
-        return str(answer["ts"])
+        return await self._call("chat.postMessage", posted)
 
     async def find_reply(self, channel: str, thread_ts: str, key: str) -> str | None:
         """Look through the thread for the reply tagged with `key`."""
         cursor: str | None = None
         while True:
-            answer = await self._call(
+            answer: Any = await self._call(
                 "conversations.replies",
-                lambda page=cursor: self._client.conversations_replies(  # type: ignore[misc]
+                self._client.conversations_replies(
                     channel=channel,
                     ts=thread_ts,
                     include_all_metadata=True,
                     limit=200,
-                    cursor=page,
+                    cursor=cursor,
                 ),
             )
             for message in answer.get("messages") or []:
                 metadata = message.get("metadata") or {}
                 payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == EVENT_TYPE and payload.get("key") == key:
+                if metadata.get("event_type") == chat.CHANGE_EVENT_TYPE and (
+                    payload.get("key") == key
+                ):
                     return str(message["ts"])
             cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
@@ -107,48 +99,30 @@ class SlackThreads:
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
         """Replace a message in place (the parent card, with the latest state)."""
-        await self._call(
-            "chat.update",
-            lambda: self._client.chat_update(
-                channel=channel, ts=ts, text=message.text, blocks=message.blocks
-            ),
-        )
+        await self._call("chat.update", chat.update_message(self._client, channel, ts, message))
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """Return a link to a message, or None."""
         try:
-            answer = await self._call(
-                "chat.getPermalink",
-                lambda: self._client.chat_getPermalink(channel=channel, message_ts=ts),
-            )
+            return await self._call("chat.getPermalink", chat.permalink(self._client, channel, ts))
         except (ChannelGone, PostFailed):
             return None
-        link = answer.get("permalink")
-        return str(link) if link else None
 
-    async def _call(
-        self, method: str, call: Callable[[], Awaitable[Any]], *, wait_out_429: bool = True
-    ) -> Any:
-        waits = 0
-        while True:
-            try:
-                return await call()
-            except SlackApiError as error:
-                code = slack_error_code(error) or f"http_{error.response.status_code}"
-                if error.response.status_code == 429:
-                    # About one message per second per channel: wait as long as Slack says.
-                    retry_after = parse_retry_after(error.response.headers.get("Retry-After"))
-                    wait = min(MAX_WAIT_S, retry_after if retry_after is not None else 1.0)
-                    if not wait_out_429:
-                        raise Throttled(wait) from None
-                if error.response.status_code == 429 and waits < MAX_429_WAITS:
-                    await self._sleep(wait)
-                    waits += 1
-                    continue
-                self._on_error(method, code)
-                if code in GONE_ERRORS:
-                    raise ChannelGone(code) from None
-                raise PostFailed(code) from None
-            except (OSError, TimeoutError, aiohttp.ClientError) as error:
-                self._on_error(method, type(error).__name__)
-                raise PostFailed(type(error).__name__) from None
+    async def _call(self, method: str, call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except SlackApiError as error:
+            code = slack_error_code(error) or f"http_{error.response.status_code}"
+            if error.response.status_code == 429:
+                # Still throttled after the client's own waits, or a reply (which does not wait).
+                retry_after = parse_retry_after(error.response.headers.get("Retry-After"))
+                raise Throttled(
+                    min(MAX_RETRY_AFTER_S, retry_after if retry_after is not None else 1.0)
+                ) from None
+            self._on_error(method, code)
+            if code in GONE_ERRORS:
+                raise ChannelGone(code) from None
+            raise PostFailed(code) from None
+        except (OSError, TimeoutError, aiohttp.ClientError) as error:
+            self._on_error(method, type(error).__name__)
+            raise PostFailed(type(error).__name__) from None

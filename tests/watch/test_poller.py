@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.jobs.cache import JobCache
 from bot.jobs.service import create_jobs_client
+from bot.slack.retries import slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store import notifications, watched_jobs, watches
 from bot.store.db import Database, open_database
@@ -79,8 +80,10 @@ async def rig(fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path) -> AsyncIt
     client = create_jobs_client(settings.cloud_access())
     db = open_database(str(tmp_path / "jobbot.db"))
     await migrate(db, now=T0)
-    slack = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
-    threads = SlackThreads(slack, sleep=sleep)
+    slack = AsyncWebClient(
+        token=BOT_TOKEN, base_url=fake_slack.api_url, retry_handlers=slack_retry_handlers(sleep)
+    )
+    threads = SlackThreads(slack)
     outbox = Outbox(db, threads, clock=clock, sleep=sleep, max_days=7)
     reader = JobReader(lambda p: client, lambda p: ClientLister(client), concurrency=8, clock=clock)
     poller = Poller(

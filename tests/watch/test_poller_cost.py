@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import event
 
 from bot.jobs.service import create_jobs_client
+from bot.slack.retries import slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store import notifications, watched_jobs, watches
 from bot.store.db import Database
@@ -114,8 +115,10 @@ async def rig(fake_slack: FakeSlack, fake_jobs: FakeJobApi, db: Database) -> Asy
         clock.now += seconds
 
     client = create_jobs_client(settings_for(fake_slack, fake_jobs).cloud_access())
-    slack = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
-    outbox = Outbox(db, SlackThreads(slack, sleep=sleep), clock=clock, sleep=sleep, max_days=7)
+    slack = AsyncWebClient(
+        token=BOT_TOKEN, base_url=fake_slack.api_url, retry_handlers=slack_retry_handlers(sleep)
+    )
+    outbox = Outbox(db, SlackThreads(slack), clock=clock, sleep=sleep, max_days=7)
     real = JobReader(lambda p: client, lambda p: ClientLister(client), concurrency=8, clock=clock)
     reader = TakenOverWhileReading(real, db, clock)
     config = PollerConfig(owner="me", interval_s=INTERVAL, lease_s=LEASE, concurrency=16)

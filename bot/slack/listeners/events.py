@@ -10,9 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import Message
 from bot.render.text import unescape
+from bot.slack import chat
 from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
-from bot.slack.delivery import post_in_thread
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
 from bot.usecases.ask import answer
@@ -62,19 +62,19 @@ async def handle_mention(
     )
     result = await answer(parse_request(text, deps.projects.names), asking)
     audit.job_ids.extend(result.job_ids)
-    await post_in_thread(client, channel, thread_ts, result.message)
+    await chat.post_message(client, channel, result.message, thread_ts=thread_ts)
     audit.finish(result.outcome)
 
 
 async def deny_mention(client: AsyncWebClient, body: dict[str, Any], message: Message) -> None:
     """Tell only the person who mentioned jobbot why it will not answer them."""
     event = body.get("event") or {}
-    await client.chat_postEphemeral(
-        channel=str(event.get("channel") or ""),
-        user=str(event.get("user") or ""),
+    await chat.post_ephemeral(
+        client,
+        str(event.get("channel") or ""),
+        str(event.get("user") or ""),
+        message,
         thread_ts=event.get("thread_ts") or event.get("ts"),
-        text=message.text,
-        blocks=message.blocks,
     )
 
 

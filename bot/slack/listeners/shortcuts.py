@@ -12,9 +12,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.ids import CallbackId
 from bot.render.messages import invite_hint, no_job_ids, with_hint
+from bot.slack import chat
 from bot.slack.asking import asking_for
 from bot.slack.audit import Audit
-from bot.slack.delivery import Delivery, post_in_thread, slack_error_code
+from bot.slack.delivery import Delivery, slack_error_code
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded, report_unexpected
 from bot.slack.message_text import message_texts
@@ -79,7 +80,7 @@ async def handle_job_details(
         if not result.public:
             continue
         try:
-            await post_in_thread(client, channel, thread_ts, result.message)
+            await chat.post_message(client, channel, result.message, thread_ts=thread_ts)
         except SlackApiError as error:
             code = slack_error_code(error) or "unknown"
             deps.slack_api_error("chat.postMessage", code)
