@@ -208,3 +208,25 @@ async def test_a_project_and_a_name_narrow_the_merged_list(
     assert {q["name"] for q in queries} == {"orders"}
     assert sorted({q["status"] for q in queries}) == sorted(FAILED)
     assert bot.fake_jobs.requests_to("list") == []
+
+
+async def test_every_word_at_once_with_a_long_name_keeps_its_page_in_the_button(
+    bot: Jobbot, api: FakeJobApi
+) -> None:
+    # 14 statuses: on DLI the buttons carry 14 offsets, beside a name of DLI's longest kind.
+    name = "n" * 50
+    api.add_jobs(1040, name=lambda i: f"{name}{i}", status=lambda i: EVERY_STATUS[i % 14])
+    pages = [await listed(bot, f"list {' '.join(STATUS_WORDS)} {name}", "e1")]
+    for hook in ("e2", "e3"):
+        following = page_button(pages[-1], "Next")
+        assert following is not None
+        pages.append(await click(bot, following, hook))
+    assert summary(pages[2]).startswith("*41-60 of 1040 running or failed or")
+    assert [r[1] for r in rows(pages[2])] == list(range(1000, 980, -1))
+    back = page_button(pages[2], "Previous")
+    assert back is not None
+    assert len(back["value"]) < 2000
+    again = await click(bot, back, "e4")
+    assert rows(again) == rows(pages[1])
+    assert [r[1] for r in rows(again)] == list(range(1020, 1000, -1))
+    assert len({q["status"] for q in list_queries(api)}) == 14
