@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.jobs.models import Job, from_millis
-from bot.render.blocks import Block, Message, actions_block, button, context_block, section_block
+from bot.render.blocks import Block, Message, actions_block, button, section_block
 from bot.render.card import job_title
 from bot.render.ids import ActionId, BlockId
 from bot.render.labels import HEALTH_EMOJI, status_label
@@ -55,7 +55,6 @@ class PageView:
     jobs: tuple[Job, ...]
     first: int  # 1-based position of the page's first job in the list
     total: int | None
-    scanned: int | None  # with several statuses: how many jobs this page read
     next_ref: ListRef | None
     previous_ref: ListRef | None
 
@@ -63,11 +62,7 @@ class PageView:
 def list_message(view: PageView, *, title: str) -> Message:
     """Render a page of the job list with its total and Next/Previous buttons."""
     total = f" of {view.total}" if view.total is not None else ""
-    if view.scanned is not None:
-        last = view.first + view.scanned - 1
-        where = f"jobs {view.first}-{last}{total}" if view.scanned else f"the list{total}"
-        summary = f"{len(view.jobs)} {_counted(title, len(view.jobs))} among {where}"
-    elif view.jobs:
+    if view.jobs:
         last = view.first + len(view.jobs) - 1
         if view.first == 1 and view.total == len(view.jobs):
             summary = f"{len(view.jobs)} {_counted(title, len(view.jobs))}"
@@ -78,8 +73,6 @@ def list_message(view: PageView, *, title: str) -> Message:
         summary = f"No {title}"
     blocks: list[Block] = [section_block(f"*{fit(summary, 300)}*")]
     blocks += _sections([job_line(job) for job in view.jobs])
-    if not view.jobs and view.scanned:
-        blocks.append(context_block("None of these jobs is in the statuses asked for."))
     # Both buttons are `job_list_page`, and Slack wants an action_id unique within its block:
     # each gets a block of its own.
     if view.previous_ref is not None:

@@ -26,6 +26,9 @@ class JobRef(BaseModel):
         return cls.model_validate_json(value)
 
 
+_PAGE = r"^o\d{1,9}(?:c\d{1,19}[fb]|s\d{1,9}(?:-\d{1,9}){0,13}[fb])?$"
+
+
 class ListRef(BaseModel):
     """A page of a job list, stored in its Next/Previous buttons."""
 
@@ -34,8 +37,9 @@ class ListRef(BaseModel):
     project: str = Field("", max_length=32)
     statuses: tuple[str, ...] = Field((), max_length=9)
     name: str | None = Field(None, max_length=300)
-    # bot.jobs.paging.DetailsPageRef.encode(): `o40` or `o40c50321f`.
-    page: str = Field("o0", pattern=r"^o\d{1,9}(?:c\d{1,19}[fb])?$")
+    # bot.jobs.paging.PageRef.encode(): `o40` or `o40c50321f`; with several statuses
+    # bot.jobs.merged.MergedRef.encode() also `o40s12-0-28f` (one offset per status, on DLI).
+    page: str = Field("o0", pattern=_PAGE)
 
     def to_value(self) -> str:
         """Serialise for a button's `value`."""

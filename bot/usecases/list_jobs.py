@@ -1,9 +1,8 @@
-"""List jobs a page at a time: one API request a page, newest first.
+"""List jobs a page at a time, newest first, 20 a page with an exact total.
 
-A status word standing for one API status (`running`) is the API's own filter: 20 jobs a
-page and an exact total. Words standing for several statuses (`failed` is three) cannot be
-one filter, and one request a page must stay one request: such a page reads the next 100
-jobs of the list (the API's largest page) and shows those in the statuses asked for.
+A status word standing for one API status (`running`) is the API's own filter: one request a
+page. Words standing for several statuses (`failed` is three) ask once per status, at once,
+and merge the answers (bot.jobs.merged).
 """
 
 from __future__ import annotations
@@ -11,7 +10,8 @@ from __future__ import annotations
 import logging
 
 from bot.huawei import errors
-from bot.jobs.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, JobQuery, PageRef
+from bot.jobs.merged import MergedPage, MergedRef, merged_page
+from bot.jobs.paging import JobPage, JobQuery, PageRef
 from bot.render.lists import PageView, list_message
 from bot.render.messages import list_error
 from bot.render.refs import ListRef
@@ -39,26 +39,18 @@ def _title(words: tuple[str, ...], name: str | None) -> str:
 async def list_jobs(project: Project, ref: ListRef) -> Answer:
     """Read one page of the list the reference describes and render it."""
     statuses = _api_statuses(ref.statuses)
-    several = len(statuses) > 1
-    query = JobQuery(
-        name=ref.name or None,
-        status=statuses[0] if len(statuses) == 1 else None,
-        limit=MAX_PAGE_SIZE if several else DEFAULT_PAGE_SIZE,
-    )
-    page_ref = PageRef.decode(ref.page)
     try:
-        page = await project.jobs.list_jobs(query, page_ref)
+        page = await _read_page(project, ref, statuses)
     except errors.JobApiError as error:
         log.warning("job list failed: %s", type(error).__name__, extra=error.log_fields())
         return Answer(
             list_error(error, timeout_s=project.jobs.timeout_s), False, type(error).__name__
         )
-    jobs = tuple(job for job in page.jobs if job.status in statuses) if several else page.jobs
+    jobs = page.jobs
     view = PageView(
         jobs=jobs,
         first=page.offset + 1,
         total=page.total,
-        scanned=len(page.jobs) if several else None,
         next_ref=_neighbour(ref, page.next_ref),
         previous_ref=_neighbour(ref, page.previous_ref),
     )
@@ -69,7 +61,22 @@ async def list_jobs(project: Project, ref: ListRef) -> Answer:
     return Answer(list_message(view, title=title), public=True, outcome="ok", job_ids=ids)
 
 
-def _neighbour(ref: ListRef, page: PageRef | None) -> ListRef | None:
+async def _read_page(
+    project: Project, ref: ListRef, statuses: tuple[str, ...]
+) -> JobPage | MergedPage:
+    if len(statuses) > 1:
+        return await merged_page(
+            project.jobs.list_jobs,
+            service=project.jobs.service,
+            query=JobQuery(name=ref.name or None),
+            statuses=statuses,
+            ref=MergedRef.decode(ref.page, len(statuses)),
+        )
+    query = JobQuery(name=ref.name or None, status=statuses[0] if statuses else None)
+    return await project.jobs.list_jobs(query, PageRef.decode(ref.page))
+
+
+def _neighbour(ref: ListRef, page: PageRef | MergedRef | None) -> ListRef | None:
     return None if page is None else ref.model_copy(update={"page": page.encode()})
 
 
