@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.jobs.paging import MAX_NAME_LENGTH
 from bot.usecases.job_ids import parse_job_id
 
 # What a person types -> the API statuses it stands for (the contract's table).
@@ -107,7 +108,7 @@ class Usage:
     `problem` is one of: `unknown` (not a command), `job_id` (`argument` is not a job ID),
     `project` (`argument` names no project), `status` (`argument` is no status word),
     `missing_project` (`/job use` without a name), `missing_id` (`plan`, `watch` or `unwatch`,
-    in `argument`, without exactly one job).
+    in `argument`, without exactly one job), `name` (`argument` is too long to be a job name).
     """
 
     typed: str
@@ -199,6 +200,9 @@ def _target(argument: str, projects: set[str]) -> JobTarget | FindJob:
     if argument.strip().lstrip("#").isdigit():
         # All digits but not a job ID (0, or more than 19 digits): not a name either.
         raise _Problem("job_id", argument.strip())
+    if len(argument.strip()) > MAX_NAME_LENGTH:
+        # Neither API has such a job, and both refuse to search for one.
+        raise _Problem("name", argument.strip())
     return FindJob(project, argument.strip())
 
 

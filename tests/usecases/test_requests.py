@@ -76,6 +76,8 @@ def test_requests_are_read(text: str, request_: object) -> None:
         ("use prod staging", "unknown", ""),
         ("list runing failed", "status", "runing"),
         ("list prod bogus name", "status", "bogus"),
+        ("n" * 58, "name", "n" * 58),
+        ("show prod:" + "n" * 58, "name", "n" * 58),
     ],
 )
 def test_usage_errors_keep_what_was_typed(text: str, problem: str, argument: str) -> None:
