@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.jobs.paging import MAX_NAME_LENGTH
-from bot.usecases.job_ids import parse_job_id
+from bot.usecases.job_ids import find_job_ids, parse_job_id
 
 # What a person types -> the API statuses it stands for (the contract's table).
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
@@ -143,6 +143,21 @@ def parse_request(text: str, projects: Sequence[str] = ()) -> Request:
         return _parse(text, {name.lower() for name in projects})
     except _Problem as problem:
         return Usage(text, problem.problem, problem.argument)
+
+
+def parse_mention(text: str, projects: Sequence[str] = ()) -> Request:
+    """Read a mention as a person means it: `job 50320?` is job 50320, as the shortcut reads it.
+
+    Only what would otherwise be a name (or too long for one) is read for a job ID; a name is
+    what is left when no ID is there.
+    """
+    request = parse_request(text, projects)
+    if isinstance(request, FindJob) or (isinstance(request, Usage) and request.problem == "name"):
+        found = find_job_ids(text, limit=1)
+        if found:
+            project = request.project if isinstance(request, FindJob) else None
+            return ShowJob(JobTarget(project, found[0]))
+    return request
 
 
 def parse_job(text: str, projects: Sequence[str] = ()) -> ShowJob | FindJob | Usage:
