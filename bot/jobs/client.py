@@ -7,7 +7,8 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import httpx
@@ -26,7 +27,7 @@ from bot.jobs.paging import (
     make_page,
 )
 from bot.jobs.plan import ExecutionPlan
-from bot.jobs.wire import decode_job, decode_job_page, decode_plan
+from bot.jobs.wire import dated, decode_job, decode_job_page, decode_plan
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,11 @@ class JobsClient:
         observer: LookupObserver | None = None,
         jitter: Callable[[], float] = random.random,
         max_concurrent: int = MAX_CONCURRENT_REQUESTS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._http = http
+        # Dates an answer that says neither in its body nor its headers when it was given.
+        self._clock = clock
         self._slots = asyncio.Semaphore(max_concurrent)
         self.service = service
         self._project_id = project_id
@@ -93,7 +97,8 @@ class JobsClient:
         """Fetch a job, or raise a JobApiError; never takes longer than `timeout_s`."""
 
         def decode(r: httpx.Response) -> Job:
-            return decode_job(self.service, r.status_code, r.headers, r.content)
+            job = decode_job(self.service, r.status_code, r.headers, r.content)
+            return dated(job, self._arrived())
 
         path = job_path(self.service, self._project_id, job_id)
         return await self._within_deadline(path, None, decode, lookup=True)
@@ -109,7 +114,9 @@ class JobsClient:
             return make_page(self.service, query, ref, (), 0)
 
         def decode(r: httpx.Response) -> JobPage:
-            return decode_job_page(self.service, r.status_code, r.headers, r.content, query, ref)
+            page = decode_job_page(self.service, r.status_code, r.headers, r.content, query, ref)
+            arrived = self._arrived()
+            return replace(page, jobs=tuple(dated(job, arrived) for job in page.jobs))
 
         path = list_path(self.service, self._project_id)
         return await self._within_deadline(path, list_params(self.service, query, ref), decode)
@@ -122,6 +129,10 @@ class JobsClient:
 
         path = plan_path(self.service, self._project_id, job_id)
         return await self._within_deadline(path, None, decode)
+
+    def _arrived(self) -> int:
+        """Return the clock's time now, as epoch milliseconds."""
+        return int(self._clock().timestamp() * 1000)
 
     async def _within_deadline(
         self,

@@ -243,7 +243,8 @@ class Job(BaseModel):
     # Every configuration field the API sent (job_config, and those CS sends at the top
     # level), masked, in the API's spelling: the Details modal shows them all.
     config: dict[str, Any] = Field(default_factory=dict)
-    # When the API answered, by its own clock: "running for" is measured to this.
+    # The moment the answer describes: CS's current_time, else the answer's Date header, else
+    # when it arrived (the client fills the last two in). "Running for" is measured to this.
     current_time: Int = None
 
     @model_validator(mode="before")

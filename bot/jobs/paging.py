@@ -11,8 +11,10 @@ from bot.jobs.models import Job
 # DLI refuses a bigger page (limit 0-100); CS documents no limit, so one ceiling serves both.
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-# DLI job names are at most 57 characters: a longer name matches nothing, and DLI refuses it.
-DLI_MAX_NAME = 57
+# CS and DLI take job names of at most 57 characters, in their create calls and list filters.
+MAX_NAME_LENGTH = 57
+# On DLI a longer name matches nothing, and DLI refuses it.
+DLI_MAX_NAME = MAX_NAME_LENGTH
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from bot.huawei import errors
@@ -21,11 +23,32 @@ def decode_job(service: Service, status: int, headers: Mapping[str, str], conten
         detail = body.get("job_detail")
         if not isinstance(detail, dict):
             raise _missing(status, body, request_id, "the DLI answer has no job_detail")
-        return Job.model_validate({**detail, "service": "dli"})
+        return dated(Job.model_validate({**detail, "service": "dli"}), _date_millis(headers))
     payload = _cs_payload(status, body, request_id, "the CS answer has no job payload")
-    return Job.model_validate(
-        {**payload, "service": "cs", "current_time": body.get("current_time")}
-    )
+    job = Job.model_validate({**payload, "service": "cs", "current_time": body.get("current_time")})
+    return dated(job, _date_millis(headers))
+
+
+def dated(job: Job, millis: int | None) -> Job:
+    """Return the job dated `millis` (epoch ms) unless its answer said when it was given."""
+    if job.current_time is not None or millis is None:
+        return job
+    return job.model_copy(update={"current_time": millis})
+
+
+def _date_millis(headers: Mapping[str, str]) -> int | None:
+    """Read an answer's `Date` header (when the server sent it) as epoch milliseconds."""
+    # DLI answers carry no current_time; its gateway's Date still says when it answered.
+    value = headers.get("date") or headers.get("Date")
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # `-0000`: UTC, by RFC 5322
+    return int(moment.timestamp() * 1000)
 
 
 def decode_job_page(
@@ -53,8 +76,11 @@ def decode_job_page(
         raise errors.BadResponse(
             "the job list is not a list", http_status=status, request_id=request_id
         )
+    answered = _date_millis(headers)
     jobs = tuple(
-        Job.model_validate({**row, **extra}) for row in rows or () if isinstance(row, dict)
+        dated(Job.model_validate({**row, **extra}), answered)
+        for row in rows or ()
+        if isinstance(row, dict)
     )
     count = total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
     return make_page(service, query, ref, jobs, count)

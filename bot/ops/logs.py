@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -51,8 +52,19 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+# A response_url lets anyone post into its channel for 30 minutes, and Socket Mode's ticket
+# opens a connection as the app: credentials that arrive with requests, so never configured.
+# Slack's libraries print request bodies at DEBUG (Socket Mode envelopes, bolt's warnings):
+# the value of a `response_url` key in JSON, a repr or a form, and any URL on Slack's hooks host.
+_LIVE_CREDENTIALS = (
+    re.compile(r"""(response_url\\?["']?\s*[:=]\s*\\?["']?)[^"'\s,}&]+"""),
+    re.compile(r"""(https?:(?:\\?/){2}hooks\.slack(?:-gov)?\.com)[^"'\s,}<>|]*"""),
+    re.compile(r"""([?&]ticket=)[^"'\s,}&]+"""),
+)
+
+
 class RedactSecrets(logging.Filter):
-    """Replace configured secret values wherever they would appear in a record."""
+    """Replace configured secret values, and response_urls, wherever they would appear."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -60,15 +72,15 @@ class RedactSecrets(logging.Filter):
         self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
-        """Return text with every secret value replaced by ***."""
+        """Return text with every secret value and response_url replaced by ***."""
         for secret in self._secrets:
             text = text.replace(secret, "***")
+        for pattern in _LIVE_CREDENTIALS:
+            text = pattern.sub(r"\1***", text)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact the message, its arguments, extra fields and the traceback."""
-        if not self._secrets:
-            return True
         record.msg = self.redact(record.getMessage())
         record.args = None
         for key, value in record_fields(record).items():

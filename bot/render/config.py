@@ -84,6 +84,9 @@ def value_words(key: str, value: Any) -> str:
         if value.startswith("2:"):
             return "Save it to " + fit(value[2:], 500, render=code)
         return escape(DIRTY_DATA.get(value, value))
+    if key == "resume_max_num" and isinstance(value, int) and not isinstance(value, bool):
+        # Restarts per hour; -1 is DLI's "no limit".
+        return "No limit" if value < 0 else f"{value} an hour"
     if isinstance(value, int | float):
         return escape(str(value))
     if isinstance(value, str):

@@ -97,4 +97,6 @@ def choices_message(heading: str, jobs: Sequence[Job], project: str) -> Message:
         block = section_block(job_line(job))
         block["accessory"] = button("Show", ActionId.JOB_SHOW, ref.to_value())
         blocks.append(block)
-    return Message(text=fit(heading.replace("*", ""), 300), blocks=blocks)
+    # The heading is ready mrkdwn, escaped once already: cut it, never escape it again.
+    text = fit(heading.replace("*", ""), 300, render=lambda s: s)
+    return Message(text=text, blocks=blocks)

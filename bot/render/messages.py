@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.huawei import errors
 from bot.jobs.masking import mask_secrets
+from bot.jobs.paging import MAX_NAME_LENGTH
 from bot.render.blocks import Message, actions_block, button, context_block, section_block
 from bot.render.ids import ActionId, BlockId
 from bot.render.refs import JobRef
@@ -51,6 +52,16 @@ def invalid_job_id(command: str, typed: str) -> Message:
     return _note(
         f":thinking_face: {shown} is not a job ID. A job ID is a whole number of up to "
         f"19 digits, like `{escape(command)} 50320`."
+    )
+
+
+def too_long_a_name(command: str, typed: str) -> Message:
+    """Say that the argument is too long to be a job's name (or ID)."""
+    shown = fit(typed.strip(), 200, render=code)
+    return _note(
+        f":thinking_face: {shown} is not a job ID or name: job names have at most "
+        f"{MAX_NAME_LENGTH} characters. Try `{escape(command)} 50320` or "
+        f"`{escape(command)} my_job_001`."
     )
 
 

@@ -80,7 +80,8 @@ def restarts_text(job: Job) -> str | None:
     if job.restart_when_exception is True:
         limit = job.resume_max_num
         if limit is not None and limit >= 0:
-            parts.append(f"auto-restart on, at most {limit} time{'s' if limit != 1 else ''}")
+            # DLI's resume_max_num counts restarts per hour, not in the job's whole life.
+            parts.append(f"auto-restart on, at most {restarts_an_hour(limit)}")
         else:
             parts.append("auto-restart on, no limit")
     elif job.restart_when_exception is False:
@@ -89,6 +90,13 @@ def restarts_text(job: Job) -> str | None:
         return None
     text = "; ".join(parts)
     return escape(text[:1].upper() + text[1:])
+
+
+def restarts_an_hour(limit: int) -> str:
+    """Say a restart limit per hour: `once an hour`, `5 times an hour`."""
+    if limit == 1:
+        return "once an hour"
+    return f"{limit} times an hour"
 
 
 def savepoint_text(job: Job) -> str | None:

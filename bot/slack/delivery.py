@@ -20,6 +20,11 @@ from bot.render.blocks import Message
 from bot.slack.retries import Sleep, slack_retry_handlers
 
 log = logging.getLogger(__name__)
+# slack_sdk's webhook client prints the response_url it posts to in its DEBUG lines, and in
+# INFO lines when it retries (whenever its logger's own level is DEBUG or unset): it gets a
+# logger of its own that says only warnings. Our own lines say how a reply went.
+_sdk_log = logging.getLogger(f"{__name__}.webhook")
+_sdk_log.setLevel(logging.WARNING)
 
 # Slack: a response_url "can be used up to 5 times within 30 minutes".
 RESPONSE_URL_USES = 5
@@ -95,7 +100,7 @@ class Responder:
                 timeout=aiohttp.ClientTimeout(total=self._timeout_s),
             )
             self._template = AsyncWebhookClient(
-                "", session=self._session, retry_handlers=self._retry_handlers, logger=log
+                "", session=self._session, retry_handlers=self._retry_handlers, logger=_sdk_log
             )
         # A client is bound to one URL; copying the template skips the ~1 ms the SDK spends
         # building its User-Agent and reading proxy settings for every new client.

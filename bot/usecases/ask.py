@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.render import asking as say
-from bot.render.messages import invalid_job_id, usage_error
+from bot.render.messages import invalid_job_id, too_long_a_name, usage_error
 from bot.usecases import requests as rq
 from bot.usecases.answer import Answer
 from bot.usecases.find_job import find_job
@@ -60,6 +60,8 @@ def quick_answer(
     match request.problem:
         case "job_id":
             message = invalid_job_id(command, request.argument)
+        case "name":
+            message = too_long_a_name(command, request.argument)
         case "project":
             message = say.unknown_project(request.typed, request.argument, projects)
         case "status":

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.usecases.job_ids import parse_job_id
+from bot.jobs.paging import MAX_NAME_LENGTH
+from bot.usecases.job_ids import find_job_ids, parse_job_id
 
 # What a person types -> the API statuses it stands for (the contract's table).
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
@@ -107,7 +108,7 @@ class Usage:
     `problem` is one of: `unknown` (not a command), `job_id` (`argument` is not a job ID),
     `project` (`argument` names no project), `status` (`argument` is no status word),
     `missing_project` (`/job use` without a name), `missing_id` (`plan`, `watch` or `unwatch`,
-    in `argument`, without exactly one job).
+    in `argument`, without exactly one job), `name` (`argument` is too long to be a job name).
     """
 
     typed: str
@@ -142,6 +143,21 @@ def parse_request(text: str, projects: Sequence[str] = ()) -> Request:
         return _parse(text, {name.lower() for name in projects})
     except _Problem as problem:
         return Usage(text, problem.problem, problem.argument)
+
+
+def parse_mention(text: str, projects: Sequence[str] = ()) -> Request:
+    """Read a mention as a person means it: `job 50320?` is job 50320, as the shortcut reads it.
+
+    Only what would otherwise be a name (or too long for one) is read for a job ID; a name is
+    what is left when no ID is there.
+    """
+    request = parse_request(text, projects)
+    if isinstance(request, FindJob) or (isinstance(request, Usage) and request.problem == "name"):
+        found = find_job_ids(text, limit=1)
+        if found:
+            project = request.project if isinstance(request, FindJob) else None
+            return ShowJob(JobTarget(project, found[0]))
+    return request
 
 
 def parse_job(text: str, projects: Sequence[str] = ()) -> ShowJob | FindJob | Usage:
@@ -199,6 +215,9 @@ def _target(argument: str, projects: set[str]) -> JobTarget | FindJob:
     if argument.strip().lstrip("#").isdigit():
         # All digits but not a job ID (0, or more than 19 digits): not a name either.
         raise _Problem("job_id", argument.strip())
+    if len(argument.strip()) > MAX_NAME_LENGTH:
+        # Neither API has such a job, and both refuse to search for one.
+        raise _Problem("name", argument.strip())
     return FindJob(project, argument.strip())
 
 

@@ -48,7 +48,8 @@ def test_a_v2_job_reads_as_cpu_memory_and_slots() -> None:
         "parallelism 4, JobManager 1 CPU / 4 GB, TaskManager 2 CPU / 8 GB, 2 slots, 6 CUs in use"
     )
     assert shown["Type"] == "Flink OpenSource SQL, Flink 1.15"
-    assert shown["Restarts"] == "Restarted 2 times; auto-restart on, at most 5 times"
+    # DLI's resume_max_num counts restarts per hour.
+    assert shown["Restarts"] == "Restarted 2 times; auto-restart on, at most 5 times an hour"
     assert shown["Savepoint"] == "`obs://dli-flink-savepoints/orders_enrich/savepoint-31207-1a2b3c`"
     assert shown["Checkpointing"] == (
         "On, exactly once, every 30 s, to `obs://dli-flink-checkpoints/orders_enrich/`"
@@ -91,6 +92,14 @@ def test_unlimited_auto_restart() -> None:
     body["restart_times"] = 1
     job = Job.model_validate({**body, "service": "dli"})
     assert fields(card(job))["Restarts"] == "Restarted 1 time; auto-restart on, no limit"
+
+
+def test_one_auto_restart_an_hour() -> None:
+    body = sample("dli/job_v1")["job_detail"]
+    body["job_config"].update(restart_when_exception=True, resume_max_num=1)
+    job = Job.model_validate({**body, "service": "dli"})
+    restarts = fields(card(job))["Restarts"]
+    assert restarts == "Restarted 0 times; auto-restart on, at most once an hour"
 
 
 def test_a_job_with_null_lists_and_nothing_else_still_has_a_valid_card() -> None:

@@ -144,3 +144,18 @@ def test_chunks_fit_and_lose_nothing(text: str) -> None:
     parts = chunks(text, 2900)
     assert all(len(code_block(part)) <= 2900 for part in parts)
     assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    ("limit", "shown"),
+    [(5, "*Most automatic restarts*\\n5 an hour"), (-1, "*Most automatic restarts*\\nNo limit")],
+)
+def test_the_restart_limit_reads_per_hour(limit: int, shown: str) -> None:
+    job = Job.model_validate(
+        {
+            **demo_job(50320, NOW_MS),
+            "job_config": {"restart_when_exception": True, "resume_max_num": limit},
+        }
+    )
+    [view] = every_page(job, 50320)
+    assert shown in json.dumps(view)

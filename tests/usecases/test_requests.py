@@ -17,6 +17,7 @@ from bot.usecases.requests import (
     Usage,
     UseProject,
     WatchJob,
+    parse_mention,
     parse_request,
 )
 
@@ -76,6 +77,8 @@ def test_requests_are_read(text: str, request_: object) -> None:
         ("use prod staging", "unknown", ""),
         ("list runing failed", "status", "runing"),
         ("list prod bogus name", "status", "bogus"),
+        ("n" * 58, "name", "n" * 58),
+        ("show prod:" + "n" * 58, "name", "n" * 58),
     ],
 )
 def test_usage_errors_keep_what_was_typed(text: str, problem: str, argument: str) -> None:
@@ -103,3 +106,20 @@ def test_every_status_word_maps_to_the_contracts_statuses() -> None:
 def test_without_projects_a_prefix_is_an_unknown_project() -> None:
     assert parse_request("prod:50320") == Usage("prod:50320", "project", "prod")
     assert parse_request("list prod") == ListJobs(None, (), "prod")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("job 50320?", ShowJob(JobTarget(None, 50320))),
+        ("show job #50320 please", ShowJob(JobTarget(None, 50320))),
+        ("prod:job 50320?", ShowJob(JobTarget("prod", 50320))),
+        ("is " + "x" * 60 + " job_id=7 ok", ShowJob(JobTarget(None, 7))),
+        ("job 2 of 5", FindJob(None, "job 2 of 5")),
+        ("orders_enrich", FindJob(None, "orders_enrich")),
+        ("watch 50320", WatchJob(JobTarget(None, 50320))),
+        ("plan job 50320", Usage("plan job 50320", "missing_id", "plan")),
+    ],
+)
+def test_a_mention_reads_a_job_id_in_plain_words_before_a_name(text: str, read: object) -> None:
+    assert parse_mention(text, PROJECTS) == read

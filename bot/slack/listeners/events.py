@@ -16,7 +16,7 @@ from bot.slack.audit import Audit
 from bot.slack.deps import Deps
 from bot.slack.listeners.guard import guarded
 from bot.usecases.ask import answer
-from bot.usecases.requests import parse_request
+from bot.usecases.requests import parse_mention
 
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -60,7 +60,7 @@ async def handle_mention(
         user=event.get("user"),
         channel=channel or None,
     )
-    result = await answer(parse_request(text, deps.projects.names), asking)
+    result = await answer(parse_mention(text, deps.projects.names), asking)
     audit.job_ids.extend(result.job_ids)
     await chat.post_message(client, channel, result.message, thread_ts=thread_ts)
     audit.finish(result.outcome)

@@ -116,16 +116,27 @@ async def test_a_name_with_a_broadcast_in_it_pings_no_one(jobbot: Jobbot) -> Non
 
 
 @pytest.mark.parametrize("service", ["cs", "dli"])
-async def test_a_200_character_name(start_bot: StartJobbot, service: str) -> None:
+async def test_a_name_longer_than_the_apis_take_is_a_usage_error_asking_nothing(
+    start_bot: StartJobbot, service: str
+) -> None:
     bot = await start_bot(JOBBOT_API=service)
     bot.fake_jobs.service = service
-    name = "x" * 200
-    message = await ask(bot, name, "long")
-    text = message["blocks"][0]["text"]["text"]
-    assert "There is no job named `" in text
+    response = await bot.post(command_body("x" * 200, bot.fake_slack.hook_url("long")))
+    body = response.json()
+    assert_valid_message(body)
+    text = body["blocks"][0]["text"]["text"]
+    assert "is not a job ID or name: job names have at most 57 characters" in text
     assert "… (cut)" in text
-    # CS is asked once; DLI names are at most 57 characters, so DLI is not asked at all.
-    assert list_requests(bot.fake_jobs) == (1 if service == "cs" else 0)
+    assert body["text"] == text
+    # Both APIs refuse names over 57 characters: neither is asked.
+    await asyncio.sleep(0.2)
+    assert bot.fake_jobs.requests == []
+
+
+async def test_a_57_character_name_is_looked_up(jobbot: Jobbot) -> None:
+    message = await ask(jobbot, "x" * 57, "57")
+    assert f"There is no job named `{'x' * 57}`." in all_text(message)
+    assert list_requests(jobbot.fake_jobs) == 1
 
 
 async def test_a_name_lookup_is_cached_and_shared(jobbot: Jobbot) -> None:

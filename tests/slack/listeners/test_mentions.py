@@ -119,3 +119,23 @@ async def test_mentions_take_whatever_the_command_takes(jobbot: Jobbot) -> None:
     await wait_until(lambda: len(posts(jobbot)) == 2)
     texts = sorted(call.params["text"] for call in posts(jobbot))
     assert texts == ["1 running job", "Job 70100 orders_enrich: Running exception"]
+
+
+async def test_a_mention_in_plain_words_answers_about_the_job_id_in_it(jobbot: Jobbot) -> None:
+    """`@jobbot job 50320?` (bolt-python's own example wording): job 50320, not a name."""
+    await mention(jobbot, app_mention_body("<@UBOT> job 50320?", event_id="Ev0PLAIN1"))
+    long = "<@UBOT> can you check job_id=50320 for me, it has been lagging for an hour now"
+    await mention(jobbot, app_mention_body(long, event_id="Ev0PLAIN2"))
+    await wait_until(lambda: len(posts(jobbot)) == 2)
+    texts = [call.params["text"] for call in posts(jobbot)]
+    assert texts == ["Job 50320 my_job_001: Running"] * 2
+    assert jobbot.fake_jobs.requests_to("list") == []
+
+
+async def test_a_mention_without_a_job_id_is_still_read_as_a_name(jobbot: Jobbot) -> None:
+    # `job 2 of 5` is a count, not an ID (as the shortcut reads it).
+    await mention(jobbot, app_mention_body("<@UBOT> job 2 of 5", event_id="Ev0PLAIN3"))
+    await wait_until(lambda: bool(posts(jobbot)))
+    (post,) = posts(jobbot)
+    assert post.params["text"] == ":mag: There is no job named `job 2 of 5`."
+    assert len(jobbot.fake_jobs.requests_to("list")) == 1
