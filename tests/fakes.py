@@ -74,7 +74,8 @@ class FakeSlack(LoopbackServer):
     `throttle_hooks = n` answers the next n of them with 429 + Retry-After. `sleep` is the
     clock jobbot's Slack retries wait on in tests: it records each wait and returns at once.
     Posted messages are kept per channel (`messages`), so threads can be read back with
-    conversations.replies (metadata included) and edited with chat.update. `hold(params)`
+    conversations.replies or conversations.history (metadata included) and edited with
+    chat.update. `hold(params)`
     returning "before" or "after" never answers that chat.postMessage: before or after the
     message is recorded (a process killed while waiting crashed around its post).
     Views live in `views` (id -> view, with Slack's `id` and `hash`), Home tabs in `homes`
@@ -183,6 +184,8 @@ class FakeSlack(LoopbackServer):
             return web.json_response(self._update(params))
         if method == "conversations.replies":
             return web.json_response(self.replies_answer(params))
+        if method == "conversations.history":
+            return web.json_response(self.history_answer(params))
         if method in VIEW_METHODS:
             return web.json_response(self._view_call(method, params))
         if method == "chat.getPermalink":
@@ -220,6 +223,33 @@ class FakeSlack(LoopbackServer):
         found = [m for m in self.messages.get(channel, []) if ts in (m["ts"], m.get("thread_ts"))]
         if not found:
             return {"ok": False, "error": "thread_not_found"}
+        metadata = str(params.get("include_all_metadata")).lower() in {"1", "true"}
+        start = int(params.get("cursor") or 0)
+        page = found[start : start + 2]
+        shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + 2 < len(found)
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + 2) if more else ""},
+        }
+
+    def history_answer(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer conversations.history as Slack does: the channel's messages, newest first.
+
+        Thread replies are left out unless broadcast; `oldest` is exclusive; 2 a page here.
+        """
+        channel = str(params.get("channel"))
+        if channel in self.refuse:
+            return {"ok": False, "error": self.refuse[channel]}
+        oldest = float(params.get("oldest") or 0)
+        found = [
+            m
+            for m in reversed(self.messages.get(channel, []))
+            if float(m["ts"]) > oldest
+            and (m.get("thread_ts") in (None, m["ts"]) or m.get("reply_broadcast"))
+        ]
         metadata = str(params.get("include_all_metadata")).lower() in {"1", "true"}
         start = int(params.get("cursor") or 0)
         page = found[start : start + 2]

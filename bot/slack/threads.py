@@ -23,6 +23,10 @@ from bot.watch.threads import ChannelGone, PostFailed, Throttled
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "jobbot_change"
+# The parent card's tag: which watch it belongs to (see bot/watch/parents.py).
+PARENT_EVENT_TYPE = "jobbot_watch"
+# A channel's history read for a lost parent card, at most (200 messages a page).
+MAX_HISTORY_PAGES = 25
 # Slack's answers when a channel cannot take our messages any more.
 GONE_ERRORS = frozenset(
     {"is_archived", "channel_not_found", "not_in_channel", "channel_is_archived"}
@@ -47,19 +51,43 @@ class SlackThreads:
         self._sleep = sleep
         self._on_error = on_error or (lambda method, error: None)
 
-    async def post_parent(self, channel: str, message: Message) -> str:
-        """Post a message in the channel, visible to everyone; return its ts."""
+    async def post_parent(self, channel: str, message: Message, *, key: str) -> str:
+        """Post a message in the channel, visible to everyone, tagged with `key`; return its ts."""
         answer = await self._call(
             "chat.postMessage",
             lambda: self._client.chat_postMessage(
                 channel=channel,
                 text=message.text,
                 blocks=message.blocks,
+                metadata={"event_type": PARENT_EVENT_TYPE, "event_payload": {"key": key}},
                 unfurl_links=False,
                 unfurl_media=False,
             ),
         )
         return str(answer["ts"])
+
+    async def find_parent(self, channel: str, key: str, *, oldest: float) -> str | None:
+        """Look through the channel's messages since `oldest` for the card tagged with `key`."""
+        cursor: str | None = None
+        for _ in range(MAX_HISTORY_PAGES):
+            answer = await self._call(
+                "conversations.history",
+                lambda page=cursor: self._client.conversations_history(  # type: ignore[misc]
+                    channel=channel,
+                    oldest=f"{max(0.0, oldest):.6f}",
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=page,
+                ),
+            )
+            found = _tagged(answer.get("messages") or [], PARENT_EVENT_TYPE, key)
+            if found is not None:
+                return found
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        log.warning("parent card %s not found in %d pages of history", key, MAX_HISTORY_PAGES)
+        return None
 
     async def reply(
         self, channel: str, thread_ts: str, message: Message, *, key: str, broadcast: bool
@@ -96,11 +124,9 @@ class SlackThreads:
                     cursor=page,
                 ),
             )
-            for message in answer.get("messages") or []:
-                metadata = message.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == EVENT_TYPE and payload.get("key") == key:
-                    return str(message["ts"])
+            found = _tagged(answer.get("messages") or [], EVENT_TYPE, key)
+            if found is not None:
+                return found
             cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return None
@@ -152,3 +178,13 @@ class SlackThreads:
             except (OSError, TimeoutError, aiohttp.ClientError) as error:
                 self._on_error(method, type(error).__name__)
                 raise PostFailed(type(error).__name__) from None
+
+
+def _tagged(messages: list[dict[str, Any]], event_type: str, key: str) -> str | None:
+    """Return the ts of the message whose metadata carries this event type and key."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == event_type and payload.get("key") == key:
+            return str(message["ts"])
+    return None
