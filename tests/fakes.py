@@ -109,7 +109,8 @@ class FakeSlack(LoopbackServer):
         self.conversations_error: str | None = None
         self._triggers: dict[str, float] = {}
         self._ids = itertools.count(1)
-        self._ts = 1700000000.000100
+        # Message ts: seconds since the epoch (Slack's clock), one second apart here.
+        self._ts = time.time()
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.hold: Callable[[dict[str, Any]], str | None] = lambda params: None
         self.held = asyncio.Event()
@@ -173,8 +174,7 @@ class FakeSlack(LoopbackServer):
             if hold == "before":
                 self.held.set()
                 await asyncio.Event().wait()
-            self._ts += 1
-            ts = f"{self._ts:.6f}"
+            ts = self._next_ts()
             self.messages.setdefault(channel, []).append(_stored_message(params, ts))
             if hold == "after":
                 self.held.set()
@@ -195,14 +195,17 @@ class FakeSlack(LoopbackServer):
             link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
             return web.json_response({"ok": True, "channel": channel, "permalink": link})
         if method == "chat.postEphemeral":
-            self._ts += 1
-            return web.json_response({"ok": True, "message_ts": f"{self._ts:.6f}"})
+            return web.json_response({"ok": True, "message_ts": self._next_ts()})
         if method == "users.conversations":
             return web.json_response(self._conversations(params))
         if method == "usergroups.users.list":
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
         return web.json_response({"ok": True})
+
+    def _next_ts(self) -> str:
+        self._ts = max(self._ts + 1, time.time())
+        return f"{self._ts:.6f}"
 
     def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """Return the replies in a thread (the parent not included), oldest first."""
