@@ -30,13 +30,16 @@ from bot.slack.retries import Sleep, slack_retry_handlers
 from bot.slack.threads import SlackThreads
 from bot.store.db import Database, open_database
 from bot.store.migrations import current_version, migrate
+from bot.store.owners import OwnerLock
 from bot.usecases.home import DatabaseHome
 from bot.usecases.projects import Project, Projects
 from bot.usecases.stored import StoredChannelDefaults, StoredSeenEvents
 from bot.usecases.watching.commands import Watching
 from bot.usecases.watching.outbox import Outbox
+from bot.usecases.watching.parents import ParentCards
 from bot.watch.poller import Poller, PollerConfig
 from bot.watch.source import ClientLister, JobReader
+from bot.watch.takeover import take_over_dead
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _poll_task: asyncio.Task[None] | None = None
+    _owner_lock: OwnerLock | None = None
     _stop_task: asyncio.Task[None] | None = None
 
     async def start(self, *, poll: bool = True, stop: asyncio.Event | None = None) -> None:
@@ -64,6 +68,10 @@ class Runtime:
         await migrate(self.db, now=time.time())
         log.info("database ready: %s", self.db.shown_url)
         if poll:
+            # Held while this process polls; a restart takes over what this one held at once.
+            owner = self.poller.config.owner
+            self._owner_lock = await OwnerLock.claim(self.db, owner)
+            await take_over_dead(self.db, self._owner_lock, now=time.time())
             self._poll_task = asyncio.create_task(self.poller.run(self.stopping))
         if stop is not None:
             self._stop_task = asyncio.create_task(self._stop_polling_on(stop))
@@ -84,6 +92,8 @@ class Runtime:
     async def aclose(self) -> None:
         """Stop the poller and close every connection pool."""
         await self.stop_polling()
+        if self._owner_lock is not None:
+            await self._owner_lock.aclose()
         for client in self.clients:
             await client.aclose()
         await self.deps.responder.aclose()
@@ -233,6 +243,9 @@ def build_runtime(
         clock=time.time,
         sleep=_stoppable_sleep(stopping),
         observer=metrics.watch,
+        parents=ParentCards(
+            db, threads, outbox, owner=owner, lease_s=settings.watch_lease_s, clock=time.time
+        ),
     )
     deps = replace(
         deps,

@@ -74,7 +74,8 @@ class FakeSlack(LoopbackServer):
     `throttle_hooks = n` answers the next n of them with 429 + Retry-After. `sleep` is the
     clock jobbot's Slack retries wait on in tests: it records each wait and returns at once.
     Posted messages are kept per channel (`messages`), so threads can be read back with
-    conversations.replies (metadata included) and edited with chat.update. `hold(params)`
+    conversations.replies or conversations.history (metadata included) and edited with
+    chat.update. `hold(params)`
     returning "before" or "after" never answers that chat.postMessage: before or after the
     message is recorded (a process killed while waiting crashed around its post).
     Views live in `views` (id -> view, with Slack's `id` and `hash`), Home tabs in `homes`
@@ -108,7 +109,8 @@ class FakeSlack(LoopbackServer):
         self.conversations_error: str | None = None
         self._triggers: dict[str, float] = {}
         self._ids = itertools.count(1)
-        self._ts = 1700000000.000100
+        # Message ts: seconds since the epoch (Slack's clock), one second apart here.
+        self._ts = time.time()
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.hold: Callable[[dict[str, Any]], str | None] = lambda params: None
         self.held = asyncio.Event()
@@ -172,8 +174,7 @@ class FakeSlack(LoopbackServer):
             if hold == "before":
                 self.held.set()
                 await asyncio.Event().wait()
-            self._ts += 1
-            ts = f"{self._ts:.6f}"
+            ts = self._next_ts()
             self.messages.setdefault(channel, []).append(_stored_message(params, ts))
             if hold == "after":
                 self.held.set()
@@ -183,6 +184,8 @@ class FakeSlack(LoopbackServer):
             return web.json_response(self._update(params))
         if method == "conversations.replies":
             return web.json_response(self.replies_answer(params))
+        if method == "conversations.history":
+            return web.json_response(self.history_answer(params))
         if method in VIEW_METHODS:
             return web.json_response(self._view_call(method, params))
         if method == "chat.getPermalink":
@@ -192,14 +195,17 @@ class FakeSlack(LoopbackServer):
             link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
             return web.json_response({"ok": True, "channel": channel, "permalink": link})
         if method == "chat.postEphemeral":
-            self._ts += 1
-            return web.json_response({"ok": True, "message_ts": f"{self._ts:.6f}"})
+            return web.json_response({"ok": True, "message_ts": self._next_ts()})
         if method == "users.conversations":
             return web.json_response(self._conversations(params))
         if method == "usergroups.users.list":
             await asyncio.sleep(self.usergroups_delay_s)
             return web.json_response(self.usergroup_answer(str(params.get("usergroup"))))
         return web.json_response({"ok": True})
+
+    def _next_ts(self) -> str:
+        self._ts = max(self._ts + 1, time.time())
+        return f"{self._ts:.6f}"
 
     def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """Return the replies in a thread (the parent not included), oldest first."""
@@ -220,6 +226,33 @@ class FakeSlack(LoopbackServer):
         found = [m for m in self.messages.get(channel, []) if ts in (m["ts"], m.get("thread_ts"))]
         if not found:
             return {"ok": False, "error": "thread_not_found"}
+        metadata = str(params.get("include_all_metadata")).lower() in {"1", "true"}
+        start = int(params.get("cursor") or 0)
+        page = found[start : start + 2]
+        shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + 2 < len(found)
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + 2) if more else ""},
+        }
+
+    def history_answer(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer conversations.history as Slack does: the channel's messages, newest first.
+
+        Thread replies are left out unless broadcast; `oldest` is exclusive; 2 a page here.
+        """
+        channel = str(params.get("channel"))
+        if channel in self.refuse:
+            return {"ok": False, "error": self.refuse[channel]}
+        oldest = float(params.get("oldest") or 0)
+        found = [
+            m
+            for m in reversed(self.messages.get(channel, []))
+            if float(m["ts"]) > oldest
+            and (m.get("thread_ts") in (None, m["ts"]) or m.get("reply_broadcast"))
+        ]
         metadata = str(params.get("include_all_metadata")).lower() in {"1", "true"}
         start = int(params.get("cursor") or 0)
         page = found[start : start + 2]

@@ -13,9 +13,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import Message
 
-# The event type of the metadata on every watch reply: after a crash between posting and
-# recording, a thread is searched for the reply carrying its key.
+# The event types of the metadata that tags what a watch posts: after a crash between posting
+# and recording, a thread is searched for the reply carrying its key, and the channel for the
+# parent card carrying its watch's key.
 CHANGE_EVENT_TYPE = "jobbot_change"
+PARENT_EVENT_TYPE = "jobbot_watch"
 
 
 async def post_message(
@@ -26,6 +28,7 @@ async def post_message(
     thread_ts: str | None = None,
     broadcast: bool | None = None,
     key: str | None = None,
+    event_type: str = CHANGE_EVENT_TYPE,
 ) -> str:
     """Post a message in a channel or a thread and return its ts.
 
@@ -37,7 +40,7 @@ async def post_message(
     if broadcast is not None:
         extra["reply_broadcast"] = broadcast
     if key is not None:
-        extra["metadata"] = {"event_type": CHANGE_EVENT_TYPE, "event_payload": {"key": key}}
+        extra["metadata"] = {"event_type": event_type, "event_payload": {"key": key}}
     answer = await client.chat_postMessage(
         channel=channel,
         text=message.text,

@@ -31,6 +31,9 @@ GONE_ERRORS = frozenset(
     {"is_archived", "channel_not_found", "not_in_channel", "channel_is_archived"}
 )
 
+# A channel's history read for a lost parent card, at most (200 messages a page).
+MAX_HISTORY_PAGES = 25
+
 T = TypeVar("T")
 
 
@@ -57,11 +60,35 @@ class SlackThreads:
         )
         self._on_error = on_error or (lambda method, error: None)
 
-    async def post_parent(self, channel: str, message: Message) -> str:
-        """Post a message in the channel, visible to everyone; return its ts."""
-        return await self._call(
-            "chat.postMessage", chat.post_message(self._client, channel, message)
+    async def post_parent(self, channel: str, message: Message, *, key: str) -> str:
+        """Post a message in the channel, visible to everyone, tagged with `key`; return its ts."""
+        posted = chat.post_message(
+            self._client, channel, message, key=key, event_type=chat.PARENT_EVENT_TYPE
         )
+        return await self._call("chat.postMessage", posted)
+
+    async def find_parent(self, channel: str, key: str, *, oldest: float) -> str | None:
+        """Look through the channel's messages since `oldest` for the card tagged with `key`."""
+        cursor: str | None = None
+        for _ in range(MAX_HISTORY_PAGES):
+            answer: Any = await self._call(
+                "conversations.history",
+                self._client.conversations_history(
+                    channel=channel,
+                    oldest=f"{max(0.0, oldest):.6f}",
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                ),
+            )
+            found = _tagged(answer.get("messages") or [], chat.PARENT_EVENT_TYPE, key)
+            if found is not None:
+                return found
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        log.warning("parent card %s not found in %d pages of history", key, MAX_HISTORY_PAGES)
+        return None
 
     async def reply(
         self, channel: str, thread_ts: str, message: Message, *, key: str, broadcast: bool
@@ -86,13 +113,9 @@ class SlackThreads:
                     cursor=cursor,
                 ),
             )
-            for message in answer.get("messages") or []:
-                metadata = message.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == chat.CHANGE_EVENT_TYPE and (
-                    payload.get("key") == key
-                ):
-                    return str(message["ts"])
+            found = _tagged(answer.get("messages") or [], chat.CHANGE_EVENT_TYPE, key)
+            if found is not None:
+                return found
             cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return None
@@ -126,3 +149,13 @@ class SlackThreads:
         except (OSError, TimeoutError, aiohttp.ClientError) as error:
             self._on_error(method, type(error).__name__)
             raise PostFailed(type(error).__name__) from None
+
+
+def _tagged(messages: list[dict[str, Any]], event_type: str, key: str) -> str | None:
+    """Return the ts of the message whose metadata carries this event type and key."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == event_type and payload.get("key") == key:
+            return str(message["ts"])
+    return None

@@ -3,7 +3,7 @@
 Each migration runs once, in order, in one transaction with the version it brings. Replicas that
 start together are serialised: PostgreSQL by an advisory lock held for the transaction, SQLite
 by its write lock (BEGIN IMMEDIATE). Later migrations change tables with ALTER TABLE; the ones
-below only create what the schema module defines.
+below create what the schema module defines, or add the columns it gained.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import DefaultClause, Table, func, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import schema
@@ -35,6 +35,29 @@ def _creating(*tables: Table) -> Migration:
     return migrate
 
 
+def _adding(table: Table, *names: str) -> Migration:
+    """Return a migration that adds these columns of `table` (those it does not have yet)."""
+
+    async def migrate(conn: AsyncConnection) -> None:
+        have = await conn.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns(table.name)}
+        )
+        for name in names:
+            if name in have:  # created with the table by an earlier migration of this start
+                continue
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            default = column.server_default
+            sql = f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"
+            if isinstance(default, DefaultClause):
+                sql += f" DEFAULT {default.arg}"
+            if not column.nullable:
+                sql += " NOT NULL"
+            await conn.execute(text(sql))
+
+    return migrate
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -46,6 +69,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "channel defaults, seen events, recent lookups",
         _creating(schema.channel_settings, schema.seen_events, schema.recent_lookups),
     ),
+    (3, "who posts a watch's parent card", _adding(schema.watches, "parent_owner", "parent_until")),
 ]
 
 LATEST = MIGRATIONS[-1][0]

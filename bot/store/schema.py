@@ -64,6 +64,10 @@ watches = Table(
     Column("expires_at", Float, nullable=False),
     Column("ended_at", Float),
     Column("end_reason", Text),
+    # Who is posting the parent card, until when (a lease): a card whose poster died is found
+    # in the channel or posted again by whoever claims it next.
+    Column("parent_owner", Text),
+    Column("parent_until", Float, nullable=False, server_default="0"),
 )
 # One live watch per job per channel; ended watches stay as history.
 Index(

@@ -182,6 +182,20 @@ async def release(
     await conn.execute(_RELEASE, values)
 
 
+async def lease_owners(conn: AsyncConnection, *, now: float) -> set[str]:
+    """Return who holds leases that have not run out."""
+    query = select(T.c.lease_owner).distinct().where(T.c.lease_until > now)
+    return {o for o in await conn.scalars(query) if o is not None}
+
+
+async def release_owners(conn: AsyncConnection, owners: set[str]) -> int:
+    """Drop every lease these owners hold (their processes ended); return how many."""
+    result = await conn.execute(
+        update(T).where(T.c.lease_owner.in_(sorted(owners))).values(lease_owner=None, lease_until=0)
+    )
+    return int(result.rowcount)
+
+
 async def record_state(conn: AsyncConnection, state: JobState, *, now: float) -> None:
     """Store the state just read; a successful read ends any unreadable streak."""
     await conn.execute(_RECORD, _bound_state(state, now=now))

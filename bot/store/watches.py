@@ -89,11 +89,24 @@ _ADD = {
             name: param(name)
             for name in (
                 "project", "job_id", "channel_id", "started_by", "started_at", "expires_at",
+                "parent_owner", "parent_until",
             )
         },
     ).items()
 }  # fmt: skip
-_SET_THREAD = update(W).where(W.c.id == param("id")).values(thread_ts=param("thread_ts"))
+_SET_THREAD = (
+    update(W)
+    .where(W.c.id == param("id"))
+    .values(thread_ts=param("thread_ts"), parent_owner=None, parent_until=0)
+)
+_ORPHAN = and_(LIVE, W.c.thread_ts.is_(None))
+# Claims the parent cards nobody is posting any more (their poster died or gave up).
+_CLAIM_ORPHANS = (
+    update(W)
+    .where(_ORPHAN, W.c.parent_until <= param("now"))
+    .values(parent_owner=param("owner"), parent_until=param("until"))
+    .returning(*W.c)
+)
 _END = (
     update(W)
     .where(W.c.id == param("id"), LIVE)
@@ -116,8 +129,10 @@ async def add_watch(
     started_by: str,
     now: float,
     expires_at: float,
+    poster: str | None = None,
+    post_until: float = 0.0,
 ) -> Watch | None:
-    """Insert a live watch; None when the channel already has one for the job."""
+    """Insert a live watch whose parent card `poster` posts by `post_until`; None if a duplicate."""
     values = bound(
         project=project,
         job_id=job_id,
@@ -125,6 +140,8 @@ async def add_watch(
         started_by=started_by,
         started_at=now,
         expires_at=expires_at,
+        parent_owner=poster,
+        parent_until=post_until,
     )
     row = (await conn.execute(_ADD[conn.dialect.name], values)).first()
     return None if row is None else _watch(row)
@@ -153,6 +170,30 @@ async def get_watch(conn: AsyncConnection, watch_id: int) -> Watch | None:
 async def set_thread(conn: AsyncConnection, watch_id: int, thread_ts: str) -> None:
     """Remember the parent card's ts: the thread the watch's changes go to."""
     await conn.execute(_SET_THREAD, bound(id=watch_id, thread_ts=thread_ts))
+
+
+async def claim_orphans(
+    conn: AsyncConnection, *, owner: str, now: float, until: float
+) -> list[Watch]:
+    """Claim, until `until`, the live watches whose parent card nobody is posting any more."""
+    rows = await conn.execute(_CLAIM_ORPHANS, bound(owner=owner, now=now, until=until))
+    return sorted((_watch(r) for r in rows), key=lambda w: w.id)
+
+
+async def parent_owners(conn: AsyncConnection, *, now: float) -> set[str]:
+    """Return who is posting parent cards now (claims not yet run out)."""
+    query = select(W.c.parent_owner).distinct().where(_ORPHAN, W.c.parent_until > now)
+    return {o for o in await conn.scalars(query) if o is not None}
+
+
+async def release_parents(conn: AsyncConnection, owners: set[str]) -> int:
+    """Drop the parent-card claims of these owners (their processes ended)."""
+    result = await conn.execute(
+        update(W)
+        .where(_ORPHAN, W.c.parent_owner.in_(sorted(owners)))
+        .values(parent_owner=None, parent_until=0)
+    )
+    return int(result.rowcount)
 
 
 async def remove_watch(conn: AsyncConnection, watch_id: int) -> None:

@@ -22,6 +22,7 @@ from bot.store.db import Database
 from bot.store.watched_jobs import JobState
 from bot.usecases.watching.changes import Reading, detect
 from bot.usecases.watching.outbox import Outbox
+from bot.usecases.watching.parents import ParentCards
 from bot.watch.source import JobReader, Outcome
 from bot.watch.unchanged import settle_unchanged
 
@@ -80,8 +81,10 @@ class Poller:
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]],
         observer: PollerObserver | None = None,
+        parents: ParentCards | None = None,
     ) -> None:
         self._db = db
+        self._parents = parents
         self._reader = reader
         self._outbox = sender
         self.config = config
@@ -289,6 +292,7 @@ class Poller:
 
     async def _expire(self, now: float) -> None:
         async with self._db.begin() as conn:
+            orphans = await self._parents.claim(conn, now) if self._parents else []
             expired = await watches.expired_watches(conn, now=now)
             # Jobs' rows are locked in job order, as a batch's fence locks them (no deadlock).
             for watch in sorted(expired, key=lambda w: (w.project, w.job_id, w.id)):
@@ -297,6 +301,9 @@ class Poller:
                         conn, watch_id=watch.id, change_key="ended", kind=outbox.ENDED, now=now
                     )
                     await watched_jobs.poll_soon(conn, watch.project, watch.job_id, now=now)
+        if orphans and self._parents:
+            # Before taking due jobs: a repaired watch's job is due at once, this tick.
+            await self._parents.repair(orphans)
 
 
 def _key(state: JobState) -> tuple[str, int]:

@@ -52,6 +52,7 @@ SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "chat.update": {"chat:write"},
     "chat.getPermalink": set(),
     "conversations.replies": {"channels:history", "groups:history"},
+    "conversations.history": {"channels:history", "groups:history"},
     "views.open": set(),
     "views.push": set(),
     "views.update": set(),

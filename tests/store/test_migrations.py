@@ -105,4 +105,27 @@ async def test_a_new_sqlite_file_being_written_by_another_replica_still_opens(tm
         assert await migrate(db, now=NOW) == LATEST
     finally:
         holder.close()
+
+
+async def test_a_version_2_database_gains_the_parent_card_claim_columns(db_url: str):
+    db = open_database(db_url)
+    try:
+        assert await migrate(db, now=NOW, target=2) == 2
+        async with db.begin() as conn:
+            # As version 2 created the table, before the columns were added to the schema.
+            for column in ("parent_owner", "parent_until"):
+                await conn.exec_driver_sql(f"ALTER TABLE watches DROP COLUMN {column}")
+        assert await migrate(db, now=NOW + 10) == LATEST
+        async with db.begin() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("watches")}
+            )
+            assert {"parent_owner", "parent_until"} <= columns
+            started = await watches.add_watch(
+                conn, project="", job_id=1, channel_id="C1", started_by="U1",
+                now=NOW, expires_at=NOW + 60, poster="me", post_until=NOW + 30,
+            )  # fmt: skip
+            assert started is not None
+            assert await watches.parent_owners(conn, now=NOW) == {"me"}
+    finally:
         await db.aclose()

@@ -122,3 +122,58 @@ async def test_watches_in_sqlite_continue_after_a_restart(
         assert reply["reply_broadcast"] is True
     finally:
         await second.stop()
+
+
+def is_parent_card(params: dict[str, Any]) -> bool:
+    return params.get("channel") == CHANNEL and not params.get("thread_ts")
+
+
+@pytest.mark.parametrize("killed", ["before", "after"])
+async def test_a_watch_killed_while_its_parent_card_is_posted_is_whole_after_a_restart(
+    killed: str, fake_slack: FakeSlack, fake_jobs: FakeJobApi, tmp_path: Path
+) -> None:
+    # The default lease (30 s): the restart must not wait for the dead process's claim.
+    settings = {"JOBBOT_DB": str(tmp_path / "jobbot.db"), "JOBBOT_WATCH_INTERVAL_S": "0.1"}
+    first = await start_serve(fake_slack, fake_jobs, tmp_path, "first", **settings)
+    try:
+        fake_slack.hold = lambda params: killed if is_parent_card(params) else None
+        assert await first.command("watch 50320", fake_slack.hook_url("w")) == 200
+        await asyncio.wait_for(fake_slack.held.wait(), timeout=10)
+        first.kill()
+        await first.process.wait()
+    finally:
+        await first.stop()
+    fake_slack.hold = lambda params: None
+    # The card landed (or not), and nobody heard back.
+    assert len(fake_slack.messages.get(CHANNEL, [])) == (1 if killed == "after" else 0)
+
+    second = await start_serve(fake_slack, fake_jobs, tmp_path, "second", **settings)
+    try:
+        fake_jobs.jobs[50320]["status"] = "job_running_exception"
+        await wait_until(lambda: len(_cards(fake_slack)) == 1 and _replies(fake_slack) == 1, 10)
+        fake_jobs.jobs[50320]["status"] = "job_running"
+        await wait_until(lambda: _replies(fake_slack) == 2, timeout=10)
+        await asyncio.sleep(0.5)  # five more intervals: no second card, no reply doubled
+        [card] = _cards(fake_slack)
+        texts = [m["text"] for m in fake_slack.thread(CHANNEL, card["ts"])]
+        assert [t.split(" after ")[0] for t in texts] == [
+            "Running → Running exception",
+            "Running exception → Running",
+        ]
+        # The card shows the latest state, and `/job watching` links the same watch.
+        assert "Running" in fake_slack.message(CHANNEL, card["ts"])["text"]
+        if killed == "after":
+            assert fake_slack.calls_to("conversations.history")
+        assert await second.command("watching", fake_slack.hook_url("list")) == 200
+        await wait_until(lambda: bool(fake_slack.posts_to("list")), timeout=10)
+        assert "50320" in str(fake_slack.posts_to("list")[0])
+    finally:
+        await second.stop()
+
+
+def _cards(fake_slack: FakeSlack) -> list[dict[str, Any]]:
+    return [m for m in fake_slack.messages.get(CHANNEL, []) if not m.get("thread_ts")]
+
+
+def _replies(fake_slack: FakeSlack) -> int:
+    return sum(len(fake_slack.thread(CHANNEL, m["ts"])) for m in _cards(fake_slack))

@@ -27,6 +27,7 @@ from bot.store.watched_jobs import JobState
 from bot.store.watches import Watch, WatchView
 from bot.usecases.watching.changes import RUNNING_STATUSES
 from bot.usecases.watching.outbox import Outbox, render_parent
+from bot.usecases.watching.parents import parent_key
 from bot.usecases.watching.threads import ChannelGone, PostFailed, Threads
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,9 @@ async def start_watch(
             started_by=user_id,
             now=now,
             expires_at=now + w.max_days * DAY_S,
+            # Should this process die before recording the card, the poller recovers it.
+            poster=w.owner,
+            post_until=now + w.lease_s,
         )
         if watch is None:
             existing = await watches.live_watch(conn, project, job_id, channel_id)
@@ -114,7 +118,7 @@ async def start_watch(
         view = await watches.watch_view(conn, watch.id)
     assert view is not None
     try:
-        ts = await w.threads.post_parent(channel_id, render_parent(view))
+        ts = await w.threads.post_parent(channel_id, render_parent(view), key=parent_key(watch))
     except (ChannelGone, PostFailed) as error:
         # Nothing stays stored for a watch whose card could not be posted.
         async with w.db.begin() as conn:

@@ -136,7 +136,7 @@ class Outbox:
                 log.warning("lost the lease of job %s:%d; another replica goes on", project, job_id)
                 return posted
             except ChannelGone as gone:
-                await self._channel_gone(note.watch_id, gone.error)
+                await self.channel_gone(note.watch_id, gone.error)
                 given_up.add(note.watch_id)
             except PostFailed as failed:
                 # Kept for the next tick; later notes of this watch wait, to keep their order.
@@ -198,7 +198,7 @@ class Outbox:
         except (ChannelGone, PostFailed) as error:
             log.warning("parent card not updated: %s", error)
 
-    async def _channel_gone(self, watch_id: int, error: str) -> None:
+    async def channel_gone(self, watch_id: int, error: str) -> None:
         """End every watch of a channel Slack will not take messages in any more."""
         now = self._clock()
         async with self._db.begin() as conn:

@@ -37,8 +37,12 @@ class Throttled(PostFailed):
 class Threads(Protocol):
     """A chat's threads, as the watch code uses them."""
 
-    async def post_parent(self, channel: str, message: Message) -> str:
-        """Post a message in the channel; return its ts."""
+    async def post_parent(self, channel: str, message: Message, *, key: str) -> str:
+        """Post a message in the channel, tagged with `key`; return its ts."""
+        ...
+
+    async def find_parent(self, channel: str, key: str, *, oldest: float) -> str | None:
+        """Return the ts of the channel's message tagged with `key` (posted after `oldest`)."""
         ...
 
     async def reply(
