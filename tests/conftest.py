@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from bot.ops.settings import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.slack.server import SLACK_PATH, create_web_app
 from tests.fakes import FakeJobApi, FakeSlack, LoopbackServer, slack_headers
+from tests.waiting import FakeTime
 
 SAMPLES = Path(__file__).parent / "samples"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -84,6 +85,8 @@ class Jobbot:
     http: httpx.AsyncClient
     fake_slack: FakeSlack
     fake_jobs: FakeJobApi
+    # jobbot's clocks and waits: retries skip their waits, `time.ticks(n)` drives the poller.
+    time: FakeTime = field(default_factory=FakeTime)
 
     async def post(self, body: str, **header_overrides: str) -> httpx.Response:
         """Send a request signed as Slack signs it."""
@@ -93,15 +96,17 @@ class Jobbot:
 
 
 async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> Jobbot:
-    # Slack's Retry-After waits go through the fake's recording sleep: no test waits them out.
-    runtime = build_runtime(settings, sleep=fake_slack.sleep)
+    # Slack's Retry-After waits go through the fake's recording sleep, and the job API's and
+    # the watches' waits through a FakeTime: no test waits them out.
+    fake_time = FakeTime()
+    runtime = build_runtime(settings, sleep=fake_slack.sleep, timing=fake_time.timing())
     assert runtime.app is not None
     await runtime.start()
     server = LoopbackServer()
     server.app = create_web_app(runtime.app, runtime.health, acks=runtime.deps.acks)
     await server.start()
     http = httpx.AsyncClient(base_url=server.url, timeout=10)
-    return Jobbot(runtime, server, http, fake_slack, fake_jobs)
+    return Jobbot(runtime, server, http, fake_slack, fake_jobs, fake_time)
 
 
 async def stop_jobbot(bot: Jobbot) -> None:

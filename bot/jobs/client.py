@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -63,6 +63,7 @@ MAX_CONCURRENT_REQUESTS = 100
 
 
 T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class JobsClient:
@@ -79,6 +80,8 @@ class JobsClient:
         observer: LookupObserver | None = None,
         jitter: Callable[[], float] = random.random,
         max_concurrent: int = MAX_CONCURRENT_REQUESTS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._http = http
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -88,6 +91,9 @@ class JobsClient:
         self._retry = retry or RetryPolicy()
         self._observer = observer or LookupObserver()
         self._jitter = jitter
+        # The deadline and retry waits are measured on `clock` and waited with `sleep`.
+        self._clock = clock
+        self._sleep = sleep
 
     async def get_job(self, job_id: int) -> Job:
         """Fetch a job, or raise a JobApiError; never takes longer than `timeout_s`."""
@@ -131,11 +137,12 @@ class JobsClient:
         *,
         lookup: bool = False,
     ) -> T:
-        started = time.monotonic()
+        started = self._clock()
         attempts = 0
         outcome = "ok"
+        loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.timeout_s):
+            async with asyncio.timeout(self.timeout_s) as deadline:
                 while True:
                     attempts += 1
                     self._observer.attempt(self.service, attempts)
@@ -152,7 +159,11 @@ class JobsClient:
                             delay,
                             extra=error.log_fields(),
                         )
-                        await asyncio.sleep(delay)
+                        await self._sleep(delay)
+                        # The time a wait used is the clock's: the rest of the budget is
+                        # what is left of it (the same instant when the clock is the loop's).
+                        left = self.timeout_s - (self._clock() - started)
+                        deadline.reschedule(loop.time() + left)
         except TimeoutError:
             outcome = "ApiTimeout"
             raise errors.ApiTimeout(
@@ -164,7 +175,7 @@ class JobsClient:
         finally:
             # Upstream requests are all counted by `attempt`; lookups are timed on their own.
             if lookup:
-                self._observer.finished(self.service, outcome, time.monotonic() - started)
+                self._observer.finished(self.service, outcome, self._clock() - started)
 
     async def _attempt(
         self,
@@ -193,7 +204,7 @@ class JobsClient:
     ) -> float | None:
         if not isinstance(error, RETRYABLE) or attempts >= self._retry.max_attempts:
             return None
-        remaining = self.timeout_s - (time.monotonic() - started)
+        remaining = self.timeout_s - (self._clock() - started)
         if error.retry_after is not None:
             delay = error.retry_after
         else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 
 import httpx
 
 from bot.jobs.auth import SIGN_IN_TIMEOUT_S, IamPasswordAuth, IamTokenSource, TokenAuth
-from bot.jobs.client import MAX_CONCURRENT_REQUESTS, JobsClient, LookupObserver
+from bot.jobs.client import MAX_CONCURRENT_REQUESTS, JobsClient, LookupObserver, Sleep
 from bot.jobs.demo import DEMO_ENDPOINT, DEMO_PROJECT_ID, DemoTransport
 from bot.jobs.endpoints import api_endpoint, iam_endpoint
 from bot.jobs.signing import AkSkAuth
@@ -82,8 +84,13 @@ def create_jobs_client(
     transport: httpx.AsyncBaseTransport | None = None,
     observer: LookupObserver | None = None,
     on_token_renewal: Callable[[], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> JobsClient:
-    """Build the client for JOBBOT_API, with its sign-in, endpoint and time budget."""
+    """Build the client for JOBBOT_API, with its sign-in, endpoint and time budget.
+
+    `clock` and `sleep` are what its deadline is measured on and its retries wait with.
+    """
     demo = settings.api is JobApi.DEMO
     if demo and transport is None:
         transport = DemoTransport()
@@ -103,4 +110,6 @@ def create_jobs_client(
         project_id=DEMO_PROJECT_ID if demo else str(settings.project_id),
         timeout_s=settings.timeout_s,
         observer=observer,
+        clock=clock,
+        sleep=sleep,
     )
