@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from bot.timing import Timing
 from tests.fakes import wait_until
 
-__all__ = ["FakeTime", "wait_until"]
+__all__ = ["REQUESTS", "FakeTime", "Requests", "wait_until"]
 
 
 class FakeTime:
@@ -60,3 +61,27 @@ class FakeTime:
 
     def timing(self) -> Timing:
         return Timing(wall=self.wall, monotonic=self.monotonic, sleep=self.sleep, pause=self.pause)
+
+
+class Requests(logging.Handler):
+    """Slack requests jobbot accepted in this test, and how many have finished their work.
+
+    jobbot writes one audit line per request once its work and replies are done, so when
+    every accepted request has its line, nothing more can follow from them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.accepted = 0
+        self.finished = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "audit", False):
+            self.finished += 1
+
+    async def settled(self, timeout: float = 5.0) -> None:
+        """Wait until every accepted request has finished its work."""
+        await wait_until(lambda: self.finished >= self.accepted, timeout=timeout)
+
+
+REQUESTS = Requests()
