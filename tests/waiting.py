@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from bot.timing import Timing
 from tests.fakes import wait_until
 
-__all__ = ["REQUESTS", "FakeTime", "Requests", "wait_until"]
+__all__ = ["REQUESTS", "FakeTime", "Requests", "eventually", "wait_until"]
 
 
 class FakeTime:
@@ -61,6 +62,17 @@ class FakeTime:
 
     def timing(self) -> Timing:
         return Timing(wall=self.wall, monotonic=self.monotonic, sleep=self.sleep, pause=self.pause)
+
+
+async def eventually(
+    predicate: Callable[[], Awaitable[bool]], timeout: float = 10.0, every: float = 0.05
+) -> None:
+    """Wait until `await predicate()` is true (it asks over I/O), failing after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not await predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(every)
 
 
 class Requests(logging.Handler):
