@@ -54,8 +54,8 @@ class FakeTime:
     async def ticks(self, n: int, timeout: float = 5.0) -> None:
         """Let the poller run n more ticks now, without waiting out its interval."""
         for _ in range(n):
-            seen = self.pauses
             await wait_until(lambda: self.pausing > 0, timeout=timeout)
+            seen = self.pauses
             kick, self._kick = self._kick, asyncio.Event()
             kick.set()
             await wait_until(lambda s=seen: self.pauses > s, timeout=timeout)
