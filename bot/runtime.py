@@ -7,9 +7,7 @@ import contextlib
 import logging
 import os
 import socket
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,6 +29,7 @@ from bot.slack.threads import SlackThreads
 from bot.store.db import Database, open_database
 from bot.store.migrations import current_version, migrate
 from bot.store.owners import OwnerLock
+from bot.timing import REAL, Timing, stoppable
 from bot.usecases.home import DatabaseHome
 from bot.usecases.projects import Project, Projects
 from bot.usecases.stored import StoredChannelDefaults, StoredSeenEvents
@@ -59,19 +58,20 @@ class Runtime:
     poller: Poller
     metrics: Metrics = field(default_factory=Metrics)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    timing: Timing = REAL
     _poll_task: asyncio.Task[None] | None = None
     _owner_lock: OwnerLock | None = None
     _stop_task: asyncio.Task[None] | None = None
 
     async def start(self, *, poll: bool = True, stop: asyncio.Event | None = None) -> None:
         """Bring the database up to date, then start the poller; `stop` set ends polling."""
-        await migrate(self.db, now=time.time())
+        await migrate(self.db, now=self.timing.wall())
         log.info("database ready: %s", self.db.shown_url)
         if poll:
             # Held while this process polls; a restart takes over what this one held at once.
             owner = self.poller.config.owner
             self._owner_lock = await OwnerLock.claim(self.db, owner)
-            await take_over_dead(self.db, self._owner_lock, now=time.time())
+            await take_over_dead(self.db, self._owner_lock, now=self.timing.wall())
             self._poll_task = asyncio.create_task(self.poller.run(self.stopping))
         if stop is not None:
             self._stop_task = asyncio.create_task(self._stop_polling_on(stop))
@@ -107,10 +107,11 @@ class Runtime:
         answer["database"] = await database_health(self.db)
         status = self.poller.status
         last = status.last_tick_at
+        since = None if last is None else round(self.timing.wall() - last, 3)
         answer["poller"] = {
             "running": status.running,
             "last_tick_at": last,
-            "seconds_since_last_tick": None if last is None else round(time.time() - last, 3),
+            "seconds_since_last_tick": since,
             "interval_s": self.poller.config.interval_s,
             "watches": status.watches,
             "jobs_polled_last_tick": status.jobs,
@@ -164,10 +165,12 @@ def build_runtime(
     socket_mode: bool = False,
     with_app: bool = True,
     sleep: Sleep = asyncio.sleep,
+    timing: Timing = REAL,
 ) -> Runtime:
     """Wire jobbot from its settings.
 
-    `job_transport` replaces the job API's network; `sleep` is how Slack retries wait.
+    `job_transport` replaces the job API's network; `sleep` is how Slack retries wait;
+    `timing` is every other clock and wait (deadlines, retries, intervals, leases).
     """
     metrics = Metrics()
     named = [(spec.name, settings.for_project(spec)) for spec in settings.projects]
@@ -177,6 +180,8 @@ def build_runtime(
             transport=job_transport,
             observer=metrics,
             on_token_renewal=metrics.token_renewed,
+            clock=timing.monotonic,
+            sleep=timing.sleep,
         )
         for name, project_settings in (named or [("", settings)])
     }
@@ -209,19 +214,20 @@ def build_runtime(
     db = open_database(settings.db)
     stopping = asyncio.Event()
     # Its own client: a Slack call must end well inside a lease (JOBBOT_WATCH_LEASE_S).
+    retry_wait = stoppable(timing.sleep, stopping)
     watch_slack = AsyncWebClient(
         token=token.get_secret_value() if token else None,
         base_url=str(settings.slack_api_url),
         timeout=min(10, max(1, int(settings.watch_lease_s / 3))),
-        retry_handlers=slack_retry_handlers(_stoppable_sleep(stopping)),
+        retry_handlers=slack_retry_handlers(retry_wait),
     )
     threads = SlackThreads(watch_slack, on_error=metrics.slack_api_error)
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     outbox = Outbox(
         db,
         threads,
-        clock=time.time,
-        sleep=_stoppable_sleep(stopping),
+        clock=timing.wall,
+        sleep=retry_wait,
         max_days=settings.watch_max_days,
         observer=metrics.watch,
     )
@@ -229,7 +235,7 @@ def build_runtime(
         lambda project: clients[projects.keyed(project).name],
         lambda project: ClientLister(clients[projects.keyed(project).name]),
         concurrency=8,
-        clock=time.time,
+        clock=timing.wall,
         observer=metrics.watch,
     )
     config = PollerConfig(
@@ -240,11 +246,11 @@ def build_runtime(
         reader,
         outbox,
         config,
-        clock=time.time,
-        sleep=_stoppable_sleep(stopping),
+        clock=timing.wall,
+        sleep=stoppable(timing.pause, stopping),
         observer=metrics.watch,
         parents=ParentCards(
-            db, threads, outbox, owner=owner, lease_s=settings.watch_lease_s, clock=time.time
+            db, threads, outbox, owner=owner, lease_s=settings.watch_lease_s, clock=timing.wall
         ),
     )
     deps = replace(
@@ -258,7 +264,7 @@ def build_runtime(
             jobs=lambda project: projects.keyed(project).jobs,
             threads=threads,
             outbox=outbox,
-            clock=time.time,
+            clock=timing.wall,
             owner=owner,
             interval_s=settings.watch_interval_s,
             lease_s=settings.watch_lease_s,
@@ -280,14 +286,5 @@ def build_runtime(
         poller=poller,
         metrics=metrics,
         stopping=stopping,
+        timing=timing,
     )
-
-
-def _stoppable_sleep(stopping: asyncio.Event) -> Callable[[float], Awaitable[None]]:
-    """Return a sleep that ends early when the process is stopping."""
-
-    async def sleep(seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), timeout=seconds)
-
-    return sleep

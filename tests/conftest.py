@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.config.settings import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.slack.server import SLACK_PATH, create_web_app
 from tests.fakes import FakeJobApi, FakeSlack, LoopbackServer, slack_headers
+from tests.waiting import REQUESTS, FakeTime
 
 SAMPLES = Path(__file__).parent / "samples"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -36,6 +38,20 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(name)
     # Each test's state in a database of its own, never a jobbot.db in the working directory.
     monkeypatch.setenv("JOBBOT_DB", str(tmp_path / "jobbot.db"))
+
+
+@pytest.fixture(autouse=True)
+def count_requests() -> Iterator[None]:
+    """Count each test's accepted requests and their audit lines afresh (Jobbot.settled)."""
+    audit = logging.getLogger("bot.audit")
+    level = audit.level
+    REQUESTS.accepted = REQUESTS.finished = 0
+    audit.addHandler(REQUESTS)
+    if not audit.isEnabledFor(logging.INFO):
+        audit.setLevel(logging.INFO)
+    yield
+    audit.removeHandler(REQUESTS)
+    audit.setLevel(level)
 
 
 @pytest.fixture
@@ -84,24 +100,35 @@ class Jobbot:
     http: httpx.AsyncClient
     fake_slack: FakeSlack
     fake_jobs: FakeJobApi
+    # jobbot's clocks and waits: retries skip their waits, `time.ticks(n)` drives the poller.
+    time: FakeTime = field(default_factory=FakeTime)
 
     async def post(self, body: str, **header_overrides: str) -> httpx.Response:
         """Send a request signed as Slack signs it."""
         headers = slack_headers(SIGNING_SECRET, body)
         headers.update(header_overrides)
-        return await self.http.post(SLACK_PATH, content=body, headers=headers)
+        response = await self.http.post(SLACK_PATH, content=body, headers=headers)
+        if response.status_code == 200:
+            REQUESTS.accepted += 1
+        return response
+
+    async def settled(self) -> None:
+        """Wait until every request jobbot accepted in this test has finished its work."""
+        await REQUESTS.settled()
 
 
 async def start_jobbot(settings: Settings, fake_slack: FakeSlack, fake_jobs: FakeJobApi) -> Jobbot:
-    # Slack's Retry-After waits go through the fake's recording sleep: no test waits them out.
-    runtime = build_runtime(settings, sleep=fake_slack.sleep)
+    # Slack's Retry-After waits go through the fake's recording sleep, and the job API's and
+    # the watches' waits through a FakeTime: no test waits them out.
+    fake_time = FakeTime()
+    runtime = build_runtime(settings, sleep=fake_slack.sleep, timing=fake_time.timing())
     assert runtime.app is not None
     await runtime.start()
     server = LoopbackServer()
     server.app = create_web_app(runtime.app, runtime.health, acks=runtime.deps.acks)
     await server.start()
     http = httpx.AsyncClient(base_url=server.url, timeout=10)
-    return Jobbot(runtime, server, http, fake_slack, fake_jobs)
+    return Jobbot(runtime, server, http, fake_slack, fake_jobs, fake_time)
 
 
 async def stop_jobbot(bot: Jobbot) -> None:

@@ -123,7 +123,7 @@ async def drive_everything(bot: Jobbot) -> None:
     )
     # Usage answers ride in the acknowledgement; the other 13 replies go to response_urls.
     await wait_until(lambda: len(bot.fake_slack.hooks) >= 13, timeout=8)
-    await asyncio.sleep(0.6)  # the hanging lookup times out at 0.5 s
+    await bot.settled()  # the hanging lookup too: it times out at 0.5 s
 
 
 @pytest.mark.parametrize("scheme", ["aksk", "iam", "token"])

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 async def run_show(settings: Settings, job_ids: Sequence[int], as_json: bool) -> int:
     """Print the card of each job, as the terminal shows it or as Block Kit JSON."""
-    from bot.clock import utc_now
     from bot.jobs.cache import JobCache
     from bot.jobs.service import create_jobs_client
+    from bot.timing import utc_now
     from bot.usecases.show_job import show_job
 
     prepare(settings)

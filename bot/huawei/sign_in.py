@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.clock import utc_now
 from bot.huawei import errors
 from bot.huawei.error_body import TOKEN_RENEWAL_CODES, read_error_body
+from bot.timing import utc_now
 
 # IAM tokens live 24 h but can be revoked early; renewing well before expiry costs nothing.
 RENEW_BEFORE_EXPIRY = timedelta(minutes=10)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.clock import utc_now
+from bot.timing import utc_now
 
 ALGORITHM = "SDK-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

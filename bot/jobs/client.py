@@ -6,9 +6,9 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 import httpx
@@ -28,6 +28,7 @@ from bot.jobs.paging import (
 )
 from bot.jobs.plan import ExecutionPlan
 from bot.jobs.wire import dated, decode_job, decode_job_page, decode_plan
+from bot.timing import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ MAX_CONCURRENT_REQUESTS = 100
 
 
 T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class JobsClient:
@@ -80,11 +82,13 @@ class JobsClient:
         observer: LookupObserver | None = None,
         jitter: Callable[[], float] = random.random,
         max_concurrent: int = MAX_CONCURRENT_REQUESTS,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        utc_now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._http = http
         # Dates an answer that says neither in its body nor its headers when it was given.
-        self._clock = clock
+        self._utc_now = utc_now
         self._slots = asyncio.Semaphore(max_concurrent)
         self.service = service
         self._project_id = project_id
@@ -92,6 +96,9 @@ class JobsClient:
         self._retry = retry or RetryPolicy()
         self._observer = observer or LookupObserver()
         self._jitter = jitter
+        # The deadline and retry waits are measured on `clock` and waited with `sleep`.
+        self._clock = clock
+        self._sleep = sleep
 
     async def get_job(self, job_id: int) -> Job:
         """Fetch a job, or raise a JobApiError; never takes longer than `timeout_s`."""
@@ -131,8 +138,8 @@ class JobsClient:
         return await self._within_deadline(path, None, decode)
 
     def _arrived(self) -> int:
-        """Return the clock's time now, as epoch milliseconds."""
-        return int(self._clock().timestamp() * 1000)
+        """Return the time now, as epoch milliseconds."""
+        return int(self._utc_now().timestamp() * 1000)
 
     async def _within_deadline(
         self,
@@ -142,11 +149,12 @@ class JobsClient:
         *,
         lookup: bool = False,
     ) -> T:
-        started = time.monotonic()
+        started = self._clock()
         attempts = 0
         outcome = "ok"
+        loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.timeout_s):
+            async with asyncio.timeout(self.timeout_s) as deadline:
                 while True:
                     attempts += 1
                     self._observer.attempt(self.service, attempts)
@@ -163,7 +171,11 @@ class JobsClient:
                             delay,
                             extra=error.log_fields(),
                         )
-                        await asyncio.sleep(delay)
+                        await self._sleep(delay)
+                        # The time a wait used is the clock's: the rest of the budget is
+                        # what is left of it (the same instant when the clock is the loop's).
+                        left = self.timeout_s - (self._clock() - started)
+                        deadline.reschedule(loop.time() + left)
         except TimeoutError:
             outcome = "ApiTimeout"
             raise errors.ApiTimeout(
@@ -175,7 +187,7 @@ class JobsClient:
         finally:
             # Upstream requests are all counted by `attempt`; lookups are timed on their own.
             if lookup:
-                self._observer.finished(self.service, outcome, time.monotonic() - started)
+                self._observer.finished(self.service, outcome, self._clock() - started)
 
     async def _attempt(
         self,
@@ -204,7 +216,7 @@ class JobsClient:
     ) -> float | None:
         if not isinstance(error, RETRYABLE) or attempts >= self._retry.max_attempts:
             return None
-        remaining = self.timeout_s - (time.monotonic() - started)
+        remaining = self.timeout_s - (self._clock() - started)
         if error.retry_after is not None:
             delay = error.retry_after
         else:

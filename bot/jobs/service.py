@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 
 import httpx
@@ -10,7 +12,7 @@ from bot.config.access import AkSk, CloudAccess, IamPassword, IamToken, JobApi
 from bot.huawei.endpoints import api_endpoint, iam_endpoint
 from bot.huawei.sign_in import SIGN_IN_TIMEOUT_S, IamPasswordAuth, IamTokenSource, TokenAuth
 from bot.huawei.signing import AkSkAuth
-from bot.jobs.client import MAX_CONCURRENT_REQUESTS, JobsClient, LookupObserver
+from bot.jobs.client import MAX_CONCURRENT_REQUESTS, JobsClient, LookupObserver, Sleep
 from bot.jobs.demo import DEMO_ENDPOINT, DEMO_PROJECT_ID, DemoTransport
 
 USER_AGENT = "jobbot/0.1"
@@ -71,8 +73,13 @@ def create_jobs_client(
     transport: httpx.AsyncBaseTransport | None = None,
     observer: LookupObserver | None = None,
     on_token_renewal: Callable[[], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> JobsClient:
-    """Build the client for the project's job API, with its sign-in, endpoint and time budget."""
+    """Build the client for the project's job API, with its sign-in, endpoint and time budget.
+
+    `clock` and `sleep` are what its deadline is measured on and its retries wait with.
+    """
     demo = access.api is JobApi.DEMO
     if demo and transport is None:
         transport = DemoTransport()
@@ -92,4 +99,6 @@ def create_jobs_client(
         project_id=DEMO_PROJECT_ID if demo else str(access.project_id),
         timeout_s=access.timeout_s,
         observer=observer,
+        clock=clock,
+        sleep=sleep,
     )

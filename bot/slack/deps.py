@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import utc_now
 from bot.config.settings import Settings
 from bot.jobs.cache import JobCache
 from bot.slack.acks import AcksFirst
 from bot.slack.delivery import Responder
 from bot.slack.memberships import ChannelMemberships
 from bot.slack.once import MemorySeenEvents, SeenEvents
+from bot.timing import utc_now
 from bot.usecases.home import HomeSource
 from bot.usecases.projects import ChannelDefaults, MemoryChannelDefaults, Project, Projects
 from bot.usecases.watching.commands import Watching

@@ -11,10 +11,11 @@ import pytest
 from aiohttp import web
 
 from bot.huawei import errors
-from bot.jobs.client import RetryPolicy
+from bot.jobs.client import JobsClient, RetryPolicy
 from bot.jobs.service import create_jobs_client
 from tests.conftest import PROJECT_ID, make_settings, sample
 from tests.fakes import FakeJobApi
+from tests.waiting import FakeTime
 
 DEADLINE_S = 1.5
 JOB_ID = 50320
@@ -86,6 +87,17 @@ async def api() -> AsyncIterator[FakeJobApi]:
     await server.stop()
 
 
+def faulty_client(api: FakeJobApi, fake: FakeTime, deadline_s: float = DEADLINE_S) -> JobsClient:
+    settings = make_settings(
+        JOBBOT_API="cs",
+        JOBBOT_ENDPOINT=api.url,
+        HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID,
+        JOBBOT_AUTH_TOKEN="t",
+        JOBBOT_TIMEOUT_S=deadline_s,
+    )
+    return create_jobs_client(settings.cloud_access(), clock=fake.monotonic, sleep=fake.sleep)
+
+
 @pytest.mark.parametrize(
     ("fault", "handler", "expected", "attempts"), CASES, ids=[case[0] for case in CASES]
 )
@@ -97,24 +109,55 @@ async def test_fault_ends_within_the_deadline_with_the_right_error(
     attempts: int,
 ) -> None:
     api.faults[JOB_ID] = handler
-    client = create_jobs_client(
-        make_settings(
-            JOBBOT_API="cs",
-            JOBBOT_ENDPOINT=api.url,
-            HUAWEICLOUD_SDK_PROJECT_ID=PROJECT_ID,
-            JOBBOT_AUTH_TOKEN="t",
-            JOBBOT_TIMEOUT_S=DEADLINE_S,
-        ).cloud_access()
-    )
-    started = time.monotonic()
+    # Retry waits are skipped but counted: `elapsed` is real time plus the waits.
+    fake = FakeTime()
+    client = faulty_client(api, fake)
+    started = fake.monotonic()
     try:
         with pytest.raises(expected) as caught:
             await client.get_job(JOB_ID)
     finally:
-        elapsed = time.monotonic() - started
+        elapsed = fake.monotonic() - started
         await client.aclose()
     assert type(caught.value) is expected
     assert elapsed < DEADLINE_S + 0.25, f"{fault} took {elapsed:.2f} s"
     assert len(api.requests) == attempts, fault
     assert caught.value.attempts == attempts
     print(f"{fault}: {type(caught.value).__name__}, {attempts} attempt(s), {elapsed * 1000:.0f} ms")
+
+
+async def test_retry_waits_go_through_the_injected_sleep_and_use_up_the_deadline(
+    api: FakeJobApi,
+) -> None:
+    """Retry-After: 1 twice within 1.5 s: one wait of 1 s (skipped), then the 429 is told."""
+    api.faults[JOB_ID] = status(429, headers={"Retry-After": "1"})
+    fake = FakeTime()
+    client = faulty_client(api, fake)
+    started = time.monotonic()
+    try:
+        with pytest.raises(errors.Throttled):
+            await client.get_job(JOB_ID)
+    finally:
+        await client.aclose()
+    assert fake.slept == [1.0]
+    assert len(api.requests) == 2
+    assert time.monotonic() - started < 0.5  # the wait was not slept for real
+
+
+async def test_after_a_wait_the_deadline_is_what_is_left_of_the_budget(api: FakeJobApi) -> None:
+    """A 429 with Retry-After: 1, then a hanging answer: cut at 1.5 s of the clock, not 2.5."""
+    answers = [status(429, headers={"Retry-After": "1"}), hang]
+    api.faults[JOB_ID] = lambda request: answers.pop(0)(request)
+    fake = FakeTime()
+    client = faulty_client(api, fake)
+    started = time.monotonic()
+    try:
+        with pytest.raises(errors.ApiTimeout) as caught:
+            await client.get_job(JOB_ID)
+    finally:
+        real_s = time.monotonic() - started
+        await client.aclose()
+    assert caught.value.attempts == 2
+    assert fake.slept == [1.0]
+    # The skipped second counts: the hanging attempt gets the 0.5 s left, not 1.5 s.
+    assert 0.4 < real_s < 1.0, real_s

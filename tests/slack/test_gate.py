@@ -80,7 +80,7 @@ async def test_access_control(
         denial = fake_slack.posts_to(hook)[0]
     assert denial["response_type"] == "ephemeral"
     assert reason in denial["text"]
-    await asyncio.sleep(0.1)
+    await guarded_bot.settled()
     assert fake_jobs.requests == []  # a denied request never reaches the job API
     assert fake_slack.calls_to("chat.postMessage") == []
 
@@ -101,7 +101,7 @@ async def test_a_slack_retry_causes_no_second_lookup_or_post(jobbot: Jobbot) -> 
     assert (first.status_code, retry.status_code) == (200, 200)
     assert retry.headers.get("X-Slack-No-Retry") == "1"
     await wait_until(lambda: bool(jobbot.fake_slack.posts_to("retried")))
-    await asyncio.sleep(0.2)
+    await jobbot.settled()
     assert len(jobbot.fake_slack.posts_to("retried")) == 1
     assert len(jobbot.fake_jobs.requests) == 1
 
@@ -112,7 +112,7 @@ async def test_a_duplicate_delivery_is_answered_once(jobbot: Jobbot) -> None:
     responses = await asyncio.gather(jobbot.post(body), jobbot.post(body))
     assert [r.status_code for r in responses] == [200, 200]
     await wait_until(lambda: bool(jobbot.fake_slack.posts_to("dup")))
-    await asyncio.sleep(0.2)
+    await jobbot.settled()
     assert len(jobbot.fake_slack.posts_to("dup")) == 1
     assert len(jobbot.fake_jobs.requests) == 1
 
@@ -145,7 +145,7 @@ async def test_an_oversized_body_is_refused(jobbot: Jobbot) -> None:
     body = command_body("50320 " + "x" * 600_000, jobbot.fake_slack.hook_url("big"))
     response = await jobbot.post(body)
     assert response.status_code == 413
-    await asyncio.sleep(0.1)
+    await jobbot.settled()
     assert jobbot.fake_jobs.requests == []
 
 

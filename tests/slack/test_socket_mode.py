@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,6 +11,7 @@ from bot.runtime import build_runtime
 from tests.conftest import settings_for
 from tests.fakes import FakeJobApi, FakeSlack, app_mention_body, wait_until
 from tests.socket_link import FakeSocketLink
+from tests.waiting import REQUESTS
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ async def test_a_first_delivery_is_answered_and_a_redelivery_is_not(
     again = connected.send(body, retry_attempt=1)
     same = connected.send(body, retry_attempt=0)
     await wait_until(lambda: connected.acked(again) and connected.acked(same))
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: REQUESTS.finished >= 3)  # all three events have been handled
     assert posts(fake_slack) == 1
     assert len(fake_jobs.requests) == 1
 

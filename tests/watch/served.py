@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import sys
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ class Served:
     async def get(self, path: str) -> httpx.Response:
         async with httpx.AsyncClient(base_url=self.url, timeout=10) as client:
             return await client.get(path)
+
+    async def polls(self) -> float:
+        """Return how many watched jobs this process has polled (its /metrics counter)."""
+        text = (await self.get("/metrics")).text
+        match = re.search(r"^jobbot_watch_polls_total ([0-9.e+]+)$", text, re.MULTILINE)
+        return float(match.group(1)) if match else 0.0
 
     def kill(self) -> None:
         """SIGKILL: no clean-up of any kind, as when a machine or container dies."""

@@ -16,7 +16,8 @@ import pytest
 from bot.store import notifications
 from bot.store.db import open_database
 from tests.fakes import FakeJobApi, FakeSlack, wait_until
-from tests.watch.served import start_serve
+from tests.waiting import eventually
+from tests.watch.served import Served, start_serve
 
 CHANNEL = "C0INCIDENT"
 FAST = {"JOBBOT_WATCH_INTERVAL_S": "0.1", "JOBBOT_WATCH_LEASE_S": "1"}
@@ -83,7 +84,8 @@ async def test_a_change_is_in_the_thread_exactly_once_after_a_sigkill_around_its
         # The watch goes on in the new process: the next change arrives once too.
         fake_jobs.jobs[50320]["status"] = "job_running"
         await wait_until(lambda: len(fake_slack.thread(CHANNEL, parent["ts"])) == 2, timeout=10)
-        await asyncio.sleep(0.5)
+        polled = await second.polls()
+        await eventually(lambda: more_polls(second, polled, 3))  # nothing doubled since
         texts = [m["text"] for m in fake_slack.thread(CHANNEL, parent["ts"])]
         assert len(texts) == 2
         assert texts[1].startswith("Running exception → Running after ")
@@ -95,6 +97,10 @@ async def test_a_change_is_in_the_thread_exactly_once_after_a_sigkill_around_its
         print(f"\nkilled {killed} recording the post: {texts}")
     finally:
         await second.stop()
+
+
+async def more_polls(served: Served, before: float, n: int) -> bool:
+    return await served.polls() >= before + n
 
 
 async def _posted(db_path: Path) -> list[notifications.Notification]:

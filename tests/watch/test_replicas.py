@@ -6,13 +6,13 @@ SIGKILLed the other takes its jobs within one lease.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from pathlib import Path
 
 from tests.fakes import FakeJobApi, FakeSlack, wait_until
 from tests.slack.listeners.support import add_job
+from tests.waiting import eventually
 from tests.watch.served import Served, start_serve
 
 CHANNEL = "C0INCIDENT"
@@ -20,10 +20,10 @@ JOBS = [81000 + n for n in range(20)]
 LEASE_S = 2.0
 
 
-async def polls_of(replica: Served) -> float:
-    text = (await replica.get("/metrics")).text
-    match = re.search(r"^jobbot_watch_polls_total ([0-9.e+]+)$", text, re.MULTILINE)
-    return float(match.group(1)) if match else 0.0
+async def polled_since(before: float, a: Served, b: Served | None, n: int) -> bool:
+    """Say whether the replicas have polled `n` more jobs since they had polled `before`."""
+    now = await a.polls() + (await b.polls() if b is not None else 0.0)
+    return now >= before + n
 
 
 async def test_two_replicas_post_each_change_once_and_take_over_from_a_dead_one(
@@ -71,7 +71,9 @@ async def test_two_replicas_post_each_change_once_and_take_over_from_a_dead_one(
             changes += len(batch)
             await wait_until(lambda n=changes: replies() == n, timeout=20)
             round_s.append(time.monotonic() - started)
-        await asyncio.sleep(1.0)  # ten more intervals: nothing doubled
+        # Every job polled about twice more between the two replicas: nothing doubled.
+        polled = await a.polls() + await b.polls()
+        await eventually(lambda: polled_since(polled, a, b, 2 * len(JOBS)), timeout=20, every=0.1)
         assert replies() == 50
         for job_id, ts in parent_of.items():
             texts = [m["text"] for m in fake_slack.thread(CHANNEL, ts)]
@@ -81,7 +83,7 @@ async def test_two_replicas_post_each_change_once_and_take_over_from_a_dead_one(
             ]
             keys = [m["metadata"]["event_payload"]["key"] for m in fake_slack.thread(CHANNEL, ts)]
             assert len(set(keys)) == len(keys)
-        polls_a, polls_b = await polls_of(a), await polls_of(b)
+        polls_a, polls_b = await a.polls(), await b.polls()
         assert polls_a > 0
         assert polls_b > 0
 
@@ -95,7 +97,8 @@ async def test_two_replicas_post_each_change_once_and_take_over_from_a_dead_one(
         took = time.monotonic() - killed_at
         # Its jobs wait out a's lease at most, then go as fast as a round with both alive.
         assert took < LEASE_S + max(round_s) + 0.5
-        await asyncio.sleep(0.5)
+        polled = await b.polls()
+        await eventually(lambda: polled_since(polled, b, None, len(JOBS)), every=0.1)
         assert replies() == 70
         print(
             f"\npolls by replica: a {polls_a:.0f}, b {polls_b:.0f}; after SIGKILL of a, "

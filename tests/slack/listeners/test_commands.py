@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
@@ -67,7 +66,7 @@ async def test_empty_command_and_help_answer_usage_in_the_ack_itself(
     assert body["response_type"] == "ephemeral"
     assert "/job 50320" in all_text(body)
     assert "/job help" in all_text(body)
-    await asyncio.sleep(0.2)
+    await jobbot.settled()
     assert jobbot.fake_jobs.requests == []
     assert jobbot.fake_slack.hooks == []
 
@@ -79,7 +78,7 @@ async def test_unknown_words_are_a_usage_error_quoting_what_was_typed(jobbot: Jo
     assert body["response_type"] == "ephemeral"
     assert "`/job help foo bar`" in body["blocks"][0]["text"]["text"]
     assert "/job help" in body["text"]
-    await asyncio.sleep(0.2)
+    await jobbot.settled()
     assert jobbot.fake_jobs.requests == []
 
 
@@ -148,7 +147,7 @@ async def test_an_argument_that_is_not_a_job_id_is_answered_at_once(
     assert body["response_type"] == "ephemeral"
     shown = argument.removeprefix("plan ")
     assert f"`{shown}` is not a job ID" in body["blocks"][0]["text"]["text"]
-    await asyncio.sleep(0.2)
+    await jobbot.settled()
     assert jobbot.fake_jobs.requests == []
 
 

@@ -131,7 +131,7 @@ async def test_an_expired_trigger_costs_no_job_api_request(bot: Jobbot, audits: 
     payload = block_action_payload(VALUE, bot.fake_slack.hook_url("late"), action_id="job_more")
     assert (await bot.post(interactive_body(payload))).status_code == 200
     await wait_until(lambda: bool(bot.fake_slack.calls_to("views.open")))
-    await asyncio.sleep(0.1)
+    await bot.settled()
     assert bot.fake_slack.calls_to("views.update") == []
     assert bot.fake_jobs.requests == []
     await audits.settled(1)

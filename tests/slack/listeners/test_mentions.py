@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -73,7 +72,7 @@ async def test_a_retried_event_is_answered_once(jobbot: Jobbot) -> None:
             jobbot, body, **{"X-Slack-Retry-Num": attempt, "X-Slack-Retry-Reason": "http_timeout"}
         )
         assert retry == 200
-    await asyncio.sleep(0.3)
+    await jobbot.settled()
     assert len(posts(jobbot)) == 1
     assert len(jobbot.fake_jobs.requests) == 1
 
@@ -97,7 +96,7 @@ async def test_a_mention_from_someone_not_allowed_is_refused_privately(
     assert denial.params["user"] == "U0STRANGER"
     assert denial.params["thread_ts"] == "1700000100.1"
     assert "not on jobbot's list of allowed users" in denial.params["text"]
-    await asyncio.sleep(0.2)
+    await bot.settled()
     assert posts(bot) == []
     assert bot.fake_jobs.requests == []
 
@@ -107,7 +106,7 @@ async def test_an_event_with_a_bad_signature_is_refused(jobbot: Jobbot) -> None:
     headers = slack_headers("not-the-signing-secret", raw, content_type="application/json")
     response = await jobbot.http.post("/slack/events", content=raw, headers=headers)
     assert response.status_code == 401
-    await asyncio.sleep(0.2)
+    await jobbot.settled()
     assert posts(jobbot) == []
     assert jobbot.fake_jobs.requests == []
 

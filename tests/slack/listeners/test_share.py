@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -39,7 +38,7 @@ async def click_share(
     response = await bot.post(interactive_body(payload))
     assert response.status_code == 200
     await wait_until(lambda: bool(bot.fake_slack.posts_to(hook)))
-    await asyncio.sleep(0.1)  # nothing more may follow
+    await bot.settled()  # every request has finished: nothing more may follow
     [message] = bot.fake_slack.posts_to(hook)
     return message
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -43,7 +42,7 @@ def posted(bot: Jobbot) -> list[dict[str, Any]]:
 
 async def wait_for_posts(bot: Jobbot, count: int) -> list[dict[str, Any]]:
     await wait_until(lambda: len(posted(bot)) >= count)
-    await asyncio.sleep(0.1)  # nothing more may follow
+    await bot.settled()  # every request has finished: nothing more may follow
     return posted(bot)
 
 
@@ -183,7 +182,7 @@ async def test_when_slack_refuses_the_cards_come_privately_with_an_invite_hint(
     jobbot.fake_slack.refuse["C0INCIDENT"] = refusal
     await run_shortcut(jobbot, "job 50320 and job 61000", hook="private")
     await wait_until(lambda: len(jobbot.fake_slack.posts_to("private")) >= 2)
-    await asyncio.sleep(0.1)
+    await jobbot.settled()
     messages = jobbot.fake_slack.posts_to("private")
     assert [m["text"] for m in messages] == [
         "Job 50320 my_job_001: Running",
@@ -268,7 +267,7 @@ async def test_a_job_that_cannot_be_looked_up_is_reported_privately_not_in_the_t
     await run_shortcut(jobbot, "job 99, job 50320, job 70000, job 61000", hook="mixed")
     posts = await wait_for_posts(jobbot, 2)
     await wait_until(lambda: len(jobbot.fake_slack.posts_to("mixed")) >= 2)
-    await asyncio.sleep(0.1)
+    await jobbot.settled()
     assert [post["text"] for post in posts] == [
         "Job 50320 my_job_001: Running",
         "Job 61000 orders_enrich: Running",
@@ -284,7 +283,7 @@ async def test_a_job_that_cannot_be_looked_up_is_reported_privately_not_in_the_t
 async def test_a_single_failed_lookup_posts_nothing_in_the_thread(jobbot: Jobbot) -> None:
     await run_shortcut(jobbot, "[ALARM] job_id=99 failed", hook="lost")
     await wait_until(lambda: bool(jobbot.fake_slack.posts_to("lost")))
-    await asyncio.sleep(0.1)
+    await jobbot.settled()
     [error] = jobbot.fake_slack.posts_to("lost")
     assert error["response_type"] == "ephemeral"
     assert "`99` was not found" in error["text"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -104,7 +103,7 @@ def requests_for_job_50320(bot: Jobbot) -> dict[str, str]:
 
 
 async def assert_nothing_happened(bot: Jobbot) -> None:
-    await asyncio.sleep(0.2)  # long enough for a lookup against the loopback fake
+    await bot.settled()  # every request has finished: nothing more may follow
     assert bot.fake_jobs.requests == []
     assert bot.fake_slack.hooks == []
     assert bot.fake_slack.calls_to("chat.postMessage") == []

@@ -26,7 +26,7 @@ async def test_a_mention_is_not_answered_again_after_a_restart(start_bot: StartJ
     # A new process on the same database: Slack's retry of the same event reaches it.
     second = await start_bot()
     assert (await second.post(body, **JSON, **RETRY)).status_code == 200
-    await asyncio.sleep(0.3)
+    await second.settled()
     assert posts(second) == 1  # one fake Slack: still the first answer only
 
 
@@ -36,7 +36,7 @@ async def test_two_replicas_answer_one_event_once(start_bot: StartJobbot) -> Non
     answers = await asyncio.gather(one.post(body, **JSON), two.post(body, **JSON, **RETRY))
     assert [a.status_code for a in answers] == [200, 200]
     await wait_until(lambda: posts(one) == 1)
-    await asyncio.sleep(0.3)
+    await one.settled()
     assert posts(one) == 1
 
 

@@ -75,7 +75,7 @@ async def test_each_change_is_one_reply_the_parent_follows_failures_broadcast_fi
     await wait_until(lambda: len(replies()) == 3)
     job.update(status="job_cancel_success")
     await wait_until(lambda: len(replies()) == 4)
-    await asyncio.sleep(0.3)  # several more intervals: nothing doubled, nothing more
+    await bot.time.ticks(5)  # five more polls: nothing doubled, nothing more
 
     failed, restarted, recovered, stopped = replies()
     assert len(replies()) == 4
@@ -101,7 +101,7 @@ async def test_each_change_is_one_reply_the_parent_follows_failures_broadcast_fi
     assert buttons(card) == []
     assert await live(bot) == []
     calls = len(bot.fake_jobs.requests_for(50320))
-    await asyncio.sleep(0.3)
+    await bot.time.ticks(5)
     assert len(bot.fake_jobs.requests_for(50320)) == calls  # an ended watch costs nothing
 
 
@@ -162,9 +162,9 @@ async def test_one_request_per_job_however_many_channels_watch_it(start_bot: Sta
     before = bot.runtime.poller.status.last_tick_at
     reads = len(bot.fake_jobs.requests_for(50320))
     await wait_until(lambda: bot.runtime.poller.status.last_tick_at != before, timeout=3)
-    await asyncio.sleep(0.9)  # about four more intervals
+    await bot.time.ticks(4)
     polls = len(bot.fake_jobs.requests_for(50320)) - reads
-    assert 2 <= polls <= 6  # about one per interval, not five
+    assert 1 <= polls <= 4  # at most one per tick, not one per channel
 
 
 async def test_a_job_that_does_not_exist_is_not_watched(start_bot: StartJobbot) -> None:
