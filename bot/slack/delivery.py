@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.render.blocks import Message
+from bot.slack.audit import Audit
 from bot.slack.retries import Sleep, slack_retry_handlers
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,23 @@ class Responder:
         client = copy.copy(self._template)
         client.url = url
         return client
+
+    async def answer(
+        self,
+        url: str,
+        message: Message,
+        audit: Audit,
+        outcome: str,
+        *,
+        response_type: str = "ephemeral",
+        replace_original: bool = False,
+    ) -> Delivery:
+        """Reply through a response_url, then write the request's audit line with how it went."""
+        sent = await self.respond(
+            url, message, response_type=response_type, replace_original=replace_original
+        )
+        audit.finish(sent.outcome(outcome), replied=sent.arrived)
+        return sent
 
     async def respond(
         self,

@@ -54,7 +54,7 @@ async def test_an_answer_without_date_is_dated_when_it_arrived() -> None:
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer), base_url="https://dli.test")
     client = JobsClient(
-        http, service="dli", project_id="p", timeout_s=1, clock=lambda: next(readings)
+        http, service="dli", project_id="p", timeout_s=1, utc_now=lambda: next(readings)
     )
     try:
         assert (await client.get_job(31207)).current_time == ANSWERED_MS

@@ -31,8 +31,9 @@ async def _job_of(
         ref = JobRef.from_value(action.get("value") or "")
         project = deps.projects.pick(ref.project or None)
     except (ValueError, UnknownProject):
-        sent = await deps.responder.respond(response_url, broken_button(deps.settings.command))
-        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
+        await deps.responder.answer(
+            response_url, broken_button(deps.settings.command), audit, "bad button value"
+        )
         return None
     audit.job_ids.append(ref.job_id)
     return ref, project
@@ -41,11 +42,12 @@ async def _job_of(
 async def _replace(deps: Deps, body: dict[str, Any], result: Answer, audit: Audit) -> None:
     response_url = body["response_url"]
     if result.public or not _shared(body):
-        sent = await deps.responder.respond(response_url, result.message, replace_original=True)
+        await deps.responder.answer(
+            response_url, result.message, audit, result.outcome, replace_original=True
+        )
     else:
         # A failure must not wipe a message others are reading; tell only the clicker.
-        sent = await deps.responder.respond(response_url, result.message)
-    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
+        await deps.responder.answer(response_url, result.message, audit, result.outcome)
 
 
 async def handle_refresh(
@@ -81,8 +83,7 @@ async def handle_show(
     result = await show_job(
         project.jobs, ref.job_id, now=deps.clock(), project=project.name, shareable=True
     )
-    sent = await deps.responder.respond(body["response_url"], result.message)
-    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
+    await deps.responder.answer(body["response_url"], result.message, audit, result.outcome)
 
 
 async def handle_plan(
@@ -96,8 +97,7 @@ async def handle_plan(
         return
     ref, project = found
     result = await show_plan(project, ref.job_id, now=deps.clock())
-    sent = await deps.responder.respond(body["response_url"], result.message)
-    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
+    await deps.responder.answer(body["response_url"], result.message, audit, result.outcome)
 
 
 async def handle_list_page(
@@ -110,10 +110,9 @@ async def handle_list_page(
         ref = ListRef.from_value(action.get("value") or "")
         project = deps.projects.pick(ref.project or None)
     except (ValueError, UnknownProject):
-        sent = await deps.responder.respond(
-            body["response_url"], broken_button(deps.settings.command)
+        await deps.responder.answer(
+            body["response_url"], broken_button(deps.settings.command), audit, "bad button value"
         )
-        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
         return
     result = await list_jobs(project, ref)
     await _replace(deps, body, result, audit)

@@ -45,10 +45,9 @@ async def handle_job_command(
     result = await answer(request, asking)
     audit.job_ids.extend(result.job_ids)
     visibility = settings.visibility if result.public else "ephemeral"
-    sent = await deps.responder.respond(
-        command["response_url"], result.message, response_type=visibility
+    await deps.responder.answer(
+        command["response_url"], result.message, audit, result.outcome, response_type=visibility
     )
-    audit.finish(sent.outcome(result.outcome), replied=sent.arrived)
 
 
 def register(app: AsyncApp, command: str) -> None:

@@ -46,8 +46,7 @@ async def handle_more(
             audit.finish("bad button value")
             return
         note = broken_details(deps.settings.command)
-        sent = await deps.responder.respond(body["response_url"], note)
-        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
+        await deps.responder.answer(body["response_url"], note, audit, "bad button value")
         return
     audit.job_ids.append(ref.job_id)
     # The trigger_id lives 3 s and the job API may take longer: open the modal first.

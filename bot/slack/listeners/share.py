@@ -41,12 +41,12 @@ async def handle_share(
         project = deps.projects.keyed(ref.project)
     except (ValueError, UnknownProject):
         # A forged value, or a project removed from JOBBOT_PROJECTS since the card was made.
-        sent = await deps.responder.respond(response_url, broken_share(deps.settings.command))
-        audit.finish(sent.outcome("bad button value"), replied=sent.arrived)
+        await deps.responder.answer(
+            response_url, broken_share(deps.settings.command), audit, "bad button value"
+        )
         return
     if not container.get("is_ephemeral"):
-        sent = await deps.responder.respond(response_url, not_shareable())
-        audit.finish(sent.outcome("already shared"), replied=sent.arrived)
+        await deps.responder.answer(response_url, not_shareable(), audit, "already shared")
         return
     audit.job_ids.append(ref.job_id)
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
@@ -54,18 +54,17 @@ async def handle_share(
     # The channel sees the job as it is now, not as it was when the private card was made.
     result = await show_job(project.jobs, ref.job_id, now=deps.clock(), project=project.name)
     if not result.found or result.job is None:
-        sent = await deps.responder.respond(response_url, result.message)
-        audit.finish(sent.outcome(f"not shared: {result.outcome}"), replied=sent.arrived)
+        await deps.responder.answer(
+            response_url, result.message, audit, f"not shared: {result.outcome}"
+        )
         return
     posted = await post_shared(client, deps, channel, shared_card(result.message, user))
     if isinstance(posted, NotShared):
-        sent = await deps.responder.respond(response_url, posted.message)
-        audit.finish(sent.outcome(posted.outcome), replied=sent.arrived)
+        await deps.responder.answer(response_url, posted.message, audit, posted.outcome)
         return
     link = await message_link(client, channel, posted)
     note = shared_note(ref.job_id, job_title(result.job, ref.job_id), channel, link)
-    sent = await deps.responder.respond(response_url, note, replace_original=True)
-    audit.finish(sent.outcome("shared"), replied=sent.arrived)
+    await deps.responder.answer(response_url, note, audit, "shared", replace_original=True)
 
 
 def register(app: AsyncApp) -> None:

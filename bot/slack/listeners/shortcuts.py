@@ -64,8 +64,7 @@ async def handle_job_details(
     # An alert that gives no job ID may still name the job: look the names up instead.
     names = [] if job_ids else find_job_names("\n".join(texts))
     if not job_ids and not names:
-        sent = await deps.responder.respond(response_url, no_job_ids())
-        audit.finish(sent.outcome("no job ID found"), replied=sent.arrived)
+        await deps.responder.answer(response_url, no_job_ids(), audit, "no job ID found")
         return
     audit.job_ids.extend(job_ids)
     results: list[Answer] = list(

@@ -25,8 +25,7 @@ async def handle_button(
     try:
         ref = WatchRef.from_value(action.get("value") or "")
     except (ValueError, ValidationError):
-        await deps.responder.respond(response_url, broken_watch_button())
-        audit.finish("bad button value")
+        await deps.responder.answer(response_url, broken_watch_button(), audit, "bad button value")
         return
     audit.job_ids.append(ref.job_id)
     kind = "watch" if action.get("action_id") == ActionId.JOB_WATCH else "unwatch"
@@ -44,8 +43,7 @@ async def handle_button(
         answer = await stop_watch(
             w, project=ref.project, job_id=ref.job_id, channel_id=channel, user_id=user
         )
-    await deps.responder.respond(response_url, answer.message)
-    audit.finish(answer.outcome)
+    await deps.responder.answer(response_url, answer.message, audit, answer.outcome)
 
 
 def register(app: AsyncApp) -> None:
