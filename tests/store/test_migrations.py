@@ -104,6 +104,7 @@ async def test_a_new_sqlite_file_being_written_by_another_replica_still_opens(tm
         asyncio.get_running_loop().call_later(0.05, holder.commit)
         assert await migrate(db, now=NOW) == LATEST
     finally:
+        await db.aclose()
         holder.close()
 
 
