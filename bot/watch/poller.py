@@ -132,7 +132,7 @@ class Poller:
         for state in due:
             by_project[state.project].append(state)
         for project, states in by_project.items():
-            await self._poll_project(project, states)
+            await self._poll_project(project, states, next_poll_at=now + self.config.interval_s)
         async with self._db.begin() as conn:
             live = await watches.live_count(conn)
         lag = max(0.0, now - oldest) if oldest is not None and due else 0.0
@@ -141,7 +141,11 @@ class Poller:
         self._observer.tick(jobs=len(due), watches=live, lag_s=lag)
         return len(due)
 
-    async def _poll_project(self, project: str, states: list[JobState]) -> None:
+    async def _poll_project(
+        self, project: str, states: list[JobState], *, next_poll_at: float
+    ) -> None:
+        # The next poll is due an interval after this tick began, not after this read ended:
+        # `run` ticks at a fixed cadence, and a job due a moment after a tick waits a whole one.
         async with self._db.begin() as conn:
             watched = await poll_batch.watched(conn, project, [s.job_id for s in states])
         to_read = [s.job_id for s in states if s.job_id in watched]
@@ -155,18 +159,17 @@ class Poller:
             log.warning("job API throttles the poller; pausing until the next interval")
         settled = await settle_unchanged(
             self._db, project, states, outcomes, owner=self.config.owner, now=self._clock(),
-            lease_s=self.config.lease_s, interval_s=self.config.interval_s,
+            lease_s=self.config.lease_s, next_poll_at=next_poll_at,
         )  # fmt: skip
 
         async def one(state: JobState) -> None:
             async with self._limit:
-                await self._handle(state, outcomes.get(state.job_id))
+                await self._handle(state, outcomes.get(state.job_id), next_poll_at)
 
         await asyncio.gather(*(one(s) for s in states if s.job_id not in settled))
 
-    async def _handle(self, taken: JobState, outcome: Outcome | None) -> None:
+    async def _handle(self, taken: JobState, outcome: Outcome | None, next_poll: float) -> None:
         now = self._clock()
-        next_poll = now + self.config.interval_s
         try:
             async with self._db.begin() as conn:
                 # The fence: renewing the lease locks the job's row and fails if another

@@ -33,7 +33,7 @@ async def settle_unchanged(
     owner: str,
     now: float,
     lease_s: float,
-    interval_s: float,
+    next_poll_at: float,
 ) -> set[int]:
     """Release the jobs read unchanged that are still ours and owe nothing; return their IDs."""
     candidates = {s.job_id: s for s in states if unchanged(s, outcomes.get(s.job_id), now=now)}
@@ -52,6 +52,6 @@ async def settle_unchanged(
         settled = [j for j in same if j in live and j not in owed]
         if settled:
             await poll_batch.release_read(
-                conn, project, settled, owner=owner, read_at=now, next_poll_at=now + interval_s
+                conn, project, settled, owner=owner, read_at=now, next_poll_at=next_poll_at
             )
     return set(settled)

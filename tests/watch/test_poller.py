@@ -229,3 +229,22 @@ async def test_a_job_leased_by_a_live_replica_is_not_polled(rig: Rig) -> None:
     assert await rig.tick_after(0) == 0
     assert await rig.tick_after(29) == 0
     assert await rig.tick_after(1) == 1  # the other replica's lease ran out: ours now
+
+
+@pytest.mark.parametrize("read_s", [0.0, 2.0, 29.0])
+async def test_a_job_is_polled_every_tick_however_long_its_read_takes(
+    rig: Rig, read_s: float
+) -> None:
+    """`run` ticks once an interval from each tick's start; a read's time must not skip a tick."""
+    rig.jobs.add_job(50320)
+    await add_watches(rig, [50320])
+
+    async def slow_read(request: web.Request, body: bytes) -> None:
+        rig.clock.now += read_s  # the job API takes this long to answer
+
+    rig.jobs.check_auth = slow_read
+    polls = []
+    for k in range(6):
+        rig.clock.now = T0 + k * INTERVAL  # when `run` starts each tick
+        polls.append(await rig.tick_after(0))
+    assert polls == [1] * 6
