@@ -81,19 +81,16 @@ def _views() -> Any:
 
 
 # The statements of the per-job poll and of starting a watch, built once (see bot/store/sql.py).
-_ADD = {
-    name: insert.returning(*W.c)
-    for name, insert in inserts_ignoring_duplicates(
-        W,
-        **{
-            name: param(name)
-            for name in (
-                "project", "job_id", "channel_id", "started_by", "started_at", "expires_at",
-                "parent_owner", "parent_until",
-            )
-        },
-    ).items()
-}  # fmt: skip
+_ADD = inserts_ignoring_duplicates(
+    W,
+    **{
+        name: param(name)
+        for name in (
+            "project", "job_id", "channel_id", "started_by", "started_at", "expires_at",
+            "parent_owner", "parent_until",
+        )
+    },
+).then(lambda insert: insert.returning(*W.c))  # fmt: skip
 _SET_THREAD = (
     update(W)
     .where(W.c.id == param("id"))
